@@ -1,0 +1,55 @@
+"""The `sigmeet` command line: template, validate, schedule, check.
+
+Exit codes follow the contract: 0 fine, 2 input wrong, 3 hard rules cannot all hold,
+1 anything else (and `check`: 1 when a rule is broken).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from scheduler import __version__
+
+EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sigmeet")
+def main() -> None:
+    """sigmeet: the best programme for your partnering event, from a registration workbook."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def template(file: Path, force: bool) -> None:
+    """Write a blank registration workbook to FILE."""
+    from scheduler.template import write_template
+
+    if file.exists() and not force:
+        click.echo(f"{file} exists; not overwriting it (use --force to replace it).", err=True)
+        sys.exit(EXIT_INPUT)
+    write_template(file)
+    click.echo(f"Wrote registration template {file}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def validate(file: Path) -> None:
+    """Check a registration workbook and summarise it; exit 2 on errors."""
+    from scheduler.read_workbook import read_workbook
+    from scheduler.report import overview, problems_text
+
+    result = read_workbook(file)
+    if result.event is not None:
+        click.echo(overview(result.event))
+    if result.problems:
+        click.echo(problems_text(result.problems))
+    sys.exit(EXIT_INPUT if result.errors else EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()
