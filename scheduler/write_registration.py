@@ -10,8 +10,15 @@ from openpyxl import Workbook
 
 # The order sheets appear in; unknown sheets follow in the order given.
 SHEET_ORDER = (
-    "Event", "Sessions", "Attendees", "Unavailable", "Requests",
-    "Tables", "Panels", "PanelChoices", "Pinned",
+    "Event",
+    "Sessions",
+    "Attendees",
+    "Unavailable",
+    "Requests",
+    "Tables",
+    "Panels",
+    "PanelChoices",
+    "Pinned",
 )
 
 
