@@ -1,0 +1,1 @@
+"""Benchmarks: a seeded event generator, a greedy baseline and the benchmark runner."""
