@@ -1,0 +1,479 @@
+"""Run the benchmark suite and write `benchmarks/RESULTS.md`.
+
+    python -m benchmarks.run [--sizes S,M,L,XL] [--repeats 3] [--time-limit 60]
+                             [--workers 2] [--seed 0] [--out benchmarks/RESULTS.md]
+                             [--research] [--research-instances tic-12,forum-13]
+                             [--research-time-limit 60] [--research-dir DIR]
+
+Generated events (`--sizes`, comma-separated; `--sizes none` skips them): each size is
+generated once with `--seed`, then sigmeet and the greedy baseline each schedule it
+`--repeats` times, every run in a fresh process (`benchmarks.measure`) so that its peak
+memory is its own. The report gives medians of the runs, sigmeet and the baseline side by
+side with their ratio: read, model build and solve times, peak memory, the contract's
+quality figures, and the solver's objective, best bound and gap. Every schedule is also
+written as a workbook and checked by `scheduler.check`; a run with a violation is flagged.
+
+`--time-limit` is the solver's limit in seconds: one number for every size, or per size as
+`S=10,M=60,L=120,XL=300` (sizes not named keep the default for their size).
+
+`--research` adds the published research benchmark: sigmeet schedules each of the twenty
+real B2B events in `--research-dir` (default `../shared/benchmarks/b2b/` beside the
+repository; they are read there, never copied) and the report says, per instance, whether
+every meeting was scheduled, how many breaks sigmeet's schedule has, the published optimum
+(parsed from that folder's README at run time) and the time taken.
+`--research-instances` limits it to the named instances (CI runs two).
+
+Every run gets the same `--seed` and `--workers` (default 2: the machine's cores).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from benchmarks.generate_event import SIZES, generate
+from scheduler.write_registration import write_registration
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO / "benchmarks" / "RESULTS.md"
+DEFAULT_RESEARCH_DIR = REPO.parent / "shared" / "benchmarks" / "b2b"
+DEFAULT_TIME_LIMITS = {"S": 10.0, "M": 60.0, "L": 120.0, "XL": 300.0}
+# A solve that overruns its limit by this much (plus reading and checking) is killed.
+CHILD_SLACK_SECONDS = 300.0
+
+# (key in a measurement, label, format) in report order; None format: an integer count.
+ROWS = (
+    ("read_seconds", "read time (s)", "{:.2f}"),
+    ("build_seconds", "model build time (s)", "{:.2f}"),
+    ("solve_seconds", "solve time (s)", "{:.2f}"),
+    ("peak_mb", "peak memory (MB)", "{:.0f}"),
+    ("meetings", "meetings", "{:.0f}"),
+    ("weighted_share", "weighted share", "{:.3f}"),
+    ("mutual_met", "mutual met", "{:.0f}"),
+    ("attendees_without_meetings", "attendees with none", "{:.0f}"),
+    ("min_meetings", "min meetings", "{:.0f}"),
+    ("mean_meetings", "mean meetings", "{:.2f}"),
+    ("breaks", "breaks", "{:.0f}"),
+    ("idle_slots", "idle slots", "{:.0f}"),
+    ("panel_seats", "panel seats", "{:.0f}"),
+    ("objective", "objective", "{:.0f}"),
+    ("bound", "best bound", "{:.0f}"),
+    ("gap", "gap", "{:.2%}"),
+    ("violations", "hard-rule violations", "{:.0f}"),
+)
+
+
+@dataclass(frozen=True)
+class Runs:
+    """The measurements of one engine on one workbook, one dict per repeat."""
+
+    engine: str
+    results: tuple[dict[str, object], ...]
+
+    @property
+    def failures(self) -> list[str]:
+        return [str(r["error"]) for r in self.results if "error" in r]
+
+    def median(self, key: str) -> float | None:
+        values = [
+            float(r[key])
+            for r in self.results
+            if "error" not in r and isinstance(r.get(key), int | float)
+        ]
+        return statistics.median(values) if values else None
+
+    def first(self, key: str) -> object:
+        return next((r[key] for r in self.results if key in r), None)
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    size: str
+    generation_seconds: float
+    time_limit: float
+    sigmeet: Runs
+    greedy: Runs
+
+
+@dataclass(frozen=True)
+class ResearchResult:
+    instance: str
+    optimum: int | None
+    published_seconds: float | None
+    run: dict[str, object] = field(default_factory=dict)
+
+
+def run_child(
+    engine: str, workbook: Path, *, time_limit: float, workers: int, seed: int
+) -> dict[str, object]:
+    """One measured run in its own process; failures come back as {"error": text}."""
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.measure",
+        engine,
+        str(workbook),
+        f"--time-limit={time_limit}",
+        f"--workers={workers}",
+        f"--seed={seed}",
+    ]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=time_limit + CHILD_SLACK_SECONDS,
+            env={**os.environ, "PYTHONPATH": _pythonpath()},
+        )
+    except subprocess.TimeoutExpired:
+        return {"error": f"no answer within {time_limit + CHILD_SLACK_SECONDS:.0f} s"}
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": f"exit {done.returncode}: {tail}"}
+    return json.loads(lines[-1])
+
+
+def _pythonpath() -> str:
+    existing = os.environ.get("PYTHONPATH", "")
+    return str(REPO) + (os.pathsep + existing if existing else "")
+
+
+def bench_size(
+    size: str, folder: Path, *, repeats: int, time_limit: float, workers: int, seed: int
+) -> SizeResult:
+    started = time.perf_counter()
+    workbook = write_registration(folder / f"{size}.xlsx", generate(size, seed))
+    generation_seconds = time.perf_counter() - started
+    runs: dict[str, list[dict[str, object]]] = {"sigmeet": [], "greedy": []}
+    for repeat in range(repeats):
+        for engine in runs:
+            outcome = run_child(engine, workbook, time_limit=time_limit, workers=workers, seed=seed)
+            runs[engine].append(outcome)
+            _progress(f"{size} {engine} run {repeat + 1}/{repeats}: {_one_line(outcome)}")
+    return SizeResult(
+        size,
+        generation_seconds,
+        time_limit,
+        Runs("sigmeet", tuple(runs["sigmeet"])),
+        Runs("greedy", tuple(runs["greedy"])),
+    )
+
+
+def published_optima(readme: Path) -> dict[str, tuple[int | None, float | None]]:
+    """Instance -> (optimum breaks, best published seconds), from the README's table."""
+    header: list[str] | None = None
+    optima: dict[str, tuple[int | None, float | None]] = {}
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("|"):
+            header = None  # a table ended
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if header is None:
+            if "instance" in cells:
+                header = cells
+            continue
+        if set("".join(cells)) <= set("-: "):
+            continue  # the separator row
+        row = dict(zip(header, cells, strict=False))
+        optimum = next((v for k, v in row.items() if "optimum" in k), "")
+        seconds = next((v for k, v in row.items() if "time" in k), "")
+        optima[row["instance"]] = (_number(optimum, int), _number(seconds, float))
+    return optima
+
+
+def _number(text: str, kind):
+    try:
+        return kind(text)
+    except ValueError:
+        return None
+
+
+def bench_research(
+    folder: Path, instances: list[str] | None, *, time_limit: float, workers: int, seed: int
+) -> list[ResearchResult]:
+    optima = published_optima(folder / "README.md")
+    names = instances or sorted(optima) or sorted(p.stem for p in folder.glob("*.xlsx"))
+    results = []
+    for name in names:
+        workbook = folder / f"{name}.xlsx"
+        optimum, seconds = optima.get(name, (None, None))
+        if not workbook.exists():
+            outcome: dict[str, object] = {"error": f"{workbook} not found"}
+        else:
+            outcome = run_child(
+                "sigmeet", workbook, time_limit=time_limit, workers=workers, seed=seed
+            )
+        _progress(f"research {name}: {_one_line(outcome)}")
+        results.append(ResearchResult(name, optimum, seconds, outcome))
+    return results
+
+
+def _one_line(outcome: dict[str, object]) -> str:
+    if "error" in outcome:
+        return f"FAILED {outcome['error']}"
+    return (
+        f"{outcome.get('meetings')} meetings, {outcome.get('breaks')} breaks, "
+        f"{outcome.get('status')}, {float(outcome.get('total_seconds') or 0):.1f} s"
+    )
+
+
+def _progress(text: str) -> None:
+    click.echo(text, err=True)
+
+
+# ---------------------------------------------------------------- the report
+
+
+def render(
+    sizes: list[SizeResult],
+    research: list[ResearchResult],
+    *,
+    repeats: int,
+    workers: int,
+    seed: int,
+    research_time_limit: float,
+    command: str,
+) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `{command}` on {dt.date.today().isoformat()}: "
+        f"{_machine()}, OR-Tools {_ortools_version()}, {workers} workers, seed {seed}.",
+        "",
+    ]
+    if sizes:
+        lines += [
+            "## Generated events",
+            "",
+            "Made by `python -m benchmarks.generate_event SIZE OUT.xlsx --seed "
+            f"{seed}` (popularity skewed, part-time attendees, hosts, panels, varied caps).",
+            "",
+            "| size | attendees | requests | candidate pairs | slots | tables | panels "
+            "| generation (s) | solver limit (s) |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in sizes:
+            info = r.greedy if r.greedy.first("attendees") is not None else r.sigmeet
+            lines.append(
+                f"| {r.size} | {info.first('attendees')} | {info.first('requests')} "
+                f"| {info.first('candidate_pairs_in')} | {info.first('slots')} "
+                f"| {info.first('tables')} | {info.first('panels_in')} "
+                f"| {r.generation_seconds:.1f} | {r.time_limit:g} |"
+            )
+        lines += [
+            "",
+            f"## sigmeet against the greedy baseline (medians of {repeats} runs)",
+            "",
+            "The baseline (`benchmarks/greedy_baseline.py`) books pairs by priority, then "
+            "request order, each in the earliest slot that works: what a spreadsheet or a "
+            "simple platform does. Every schedule is written and checked by `scheduler.check`.",
+            "",
+        ]
+        for r in sizes:
+            lines += _size_table(r)
+    if research:
+        lines += _research_table(research, research_time_limit)
+    return "\n".join(lines) + "\n"
+
+
+def _size_table(r: SizeResult) -> list[str]:
+    lines = [
+        f"### {r.size}",
+        "",
+        "| figure | sigmeet | baseline | sigmeet / baseline |",
+        "|---|---|---|---|",
+    ]
+    for key, label, fmt in ROWS:
+        ours, theirs = r.sigmeet.median(key), r.greedy.median(key)
+        if ours is None and theirs is None:
+            continue
+        ratio = f"{ours / theirs:.2f}" if ours is not None and theirs else "–"
+        lines.append(f"| {label} | {_fmt(ours, fmt)} | {_fmt(theirs, fmt)} | {ratio} |")
+    status = ", ".join(str(x.get("status", "")) for x in r.sigmeet.results if "error" not in x)
+    lines.append("")
+    if status:
+        lines.append(f"Solver status per run: {status}.")
+    for runs in (r.sigmeet, r.greedy):
+        for failure in runs.failures:
+            lines.append(f"**{runs.engine} failed:** {failure}")
+        for x in runs.results:
+            if x.get("violations"):
+                lines.append(f"**{runs.engine} broke a hard rule:** {x.get('first_violation')}")
+    lines.append("")
+    return lines
+
+
+def _research_table(research: list[ResearchResult], time_limit: float) -> list[str]:
+    lines = [
+        "## Research benchmark (real B2B events, Bofill et al., JAIR 2022)",
+        "",
+        "Every meeting must happen; the published optimum minimises breaks. sigmeet runs "
+        f"with its own objective and a {time_limit:g} s limit; the workbooks and the optima "
+        "are read from `../shared/benchmarks/b2b/` at run time.",
+        "",
+        "| instance | meetings | all scheduled | breaks (sigmeet) | published optimum "
+        "| sigmeet time (s) | published time (s) | status |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in research:
+        run = r.run
+        if "error" in run:
+            lines.append(
+                f"| {r.instance} | – | – | – | {_fmt(r.optimum, '{:.0f}')} | – "
+                f"| {_fmt(r.published_seconds, '{:g}')} | failed: {run['error']} |"
+            )
+            continue
+        everything = run.get("meetings") == run.get("candidate_pairs")
+        lines.append(
+            f"| {r.instance} | {run.get('meetings')}/{run.get('candidate_pairs')} "
+            f"| {'yes' if everything else 'no'} | {run.get('breaks')} "
+            f"| {_fmt(r.optimum, '{:.0f}')} | {float(run.get('total_seconds') or 0):.1f} "
+            f"| {_fmt(r.published_seconds, '{:g}')} | {run.get('status')}"
+            f"{' (violations!)' if run.get('violations') else ''} |"
+        )
+    lines.append("")
+    return lines
+
+
+def _fmt(value: float | None, fmt: str) -> str:
+    return "–" if value is None else fmt.format(value)
+
+
+def _machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cpu = f" {model}" if model else ""
+    return f"{os.cpu_count()} cores{cpu}, Python {platform.python_version()}"
+
+
+def _ortools_version() -> str:
+    try:
+        import ortools
+
+        return ortools.__version__
+    except (ImportError, AttributeError):
+        return "?"
+
+
+def parse_time_limits(text: str) -> dict[str, float]:
+    """`60` (every size) or `S=10,M=60` (per size, others keep their defaults)."""
+    limits = dict(DEFAULT_TIME_LIMITS)
+    text = text.strip()
+    if not text:
+        return limits
+    if "=" not in text:
+        return {size: float(text) for size in limits}
+    for part in text.split(","):
+        size, _, value = part.partition("=")
+        limits[size.strip().upper()] = float(value)
+    return limits
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--sizes", default="S,M,L,XL", show_default=True, help="Comma-separated, or none.")
+@click.option("--repeats", default=3, show_default=True, type=click.IntRange(min=1))
+@click.option("--time-limit", "time_limit", default="", help="Seconds: 60, or S=10,M=60,...")
+@click.option("--workers", default=2, show_default=True)
+@click.option("--seed", default=0, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUT)
+@click.option("--research", is_flag=True, help="Also run the published B2B instances.")
+@click.option("--research-instances", default="", help="Only these, e.g. tic-12,forum-13.")
+@click.option("--research-time-limit", default=60.0, show_default=True)
+@click.option(
+    "--research-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_RESEARCH_DIR,
+    show_default=True,
+)
+def main(
+    sizes: str,
+    repeats: int,
+    time_limit: str,
+    workers: int,
+    seed: int,
+    out: Path,
+    research: bool,
+    research_instances: str,
+    research_time_limit: float,
+    research_dir: Path,
+) -> None:
+    """Benchmark sigmeet against the greedy baseline and write the results (see module doc)."""
+    chosen = [] if sizes.strip().lower() in ("", "none") else _split(sizes.upper())
+    unknown = [s for s in chosen if s not in SIZES]
+    if unknown:
+        raise click.BadParameter(f"unknown size {', '.join(unknown)}; use {', '.join(SIZES)}")
+    try:
+        limits = parse_time_limits(time_limit)
+    except ValueError as exc:
+        raise click.BadParameter(f"--time-limit: {exc}") from None
+    instances = _split(research_instances)
+    run_research = research or bool(instances)
+    if run_research and not (research_dir / "README.md").exists():
+        raise click.BadParameter(f"{research_dir} has no README.md with the published optima")
+
+    size_results = []
+    with tempfile.TemporaryDirectory(prefix="sigmeet-bench-") as tmp:
+        for size in chosen:
+            size_results.append(
+                bench_size(
+                    size,
+                    Path(tmp),
+                    repeats=repeats,
+                    time_limit=limits[size],
+                    workers=workers,
+                    seed=seed,
+                )
+            )
+    research_results = (
+        bench_research(
+            research_dir,
+            instances or None,
+            time_limit=research_time_limit,
+            workers=workers,
+            seed=seed,
+        )
+        if run_research
+        else []
+    )
+    command = "python -m benchmarks.run " + " ".join(sys.argv[1:])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        render(
+            size_results,
+            research_results,
+            repeats=repeats,
+            workers=workers,
+            seed=seed,
+            research_time_limit=research_time_limit,
+            command=command.strip(),
+        ),
+        encoding="utf-8",
+    )
+    click.echo(f"Wrote {out}")
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+if __name__ == "__main__":
+    main()
