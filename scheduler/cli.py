@@ -29,10 +29,19 @@ def template(file: Path, force: bool) -> None:
     """Write a blank registration workbook to FILE."""
     from scheduler.template import write_template
 
+    if file.suffix.lower() != ".xlsx":
+        click.echo(
+            f"{file}: the template must be an .xlsx file (e.g. registration.xlsx).", err=True
+        )
+        sys.exit(EXIT_INPUT)
     if file.exists() and not force:
         click.echo(f"{file} exists; not overwriting it (use --force to replace it).", err=True)
         sys.exit(EXIT_INPUT)
-    write_template(file)
+    try:
+        write_template(file)
+    except OSError as exc:
+        click.echo(f"Could not write {file}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_OTHER)
     click.echo(f"Wrote registration template {file}")
 
 
@@ -43,12 +52,22 @@ def validate(file: Path) -> None:
     from scheduler.read_workbook import read_workbook
     from scheduler.report import overview, problems_text
 
-    result = read_workbook(file)
+    try:
+        result = read_workbook(file)
+    except Exception as exc:  # noqa: BLE001 - a bug must still not show the organiser a traceback
+        click.echo(
+            f"{file}: sigmeet failed while reading it ({exc!r}); please report this.", err=True
+        )
+        sys.exit(EXIT_OTHER)
     if result.event is not None:
         click.echo(overview(result.event))
     if result.problems:
         click.echo(problems_text(result.problems))
-    sys.exit(EXIT_INPUT if result.errors else EXIT_OK)
+    if result.errors:
+        click.echo(f"{file} is not usable yet: fix the errors above and validate again.")
+        sys.exit(EXIT_INPUT)
+    click.echo(f"{file} is ready to schedule.")
+    sys.exit(EXIT_OK)
 
 
 if __name__ == "__main__":
