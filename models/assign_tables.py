@@ -1,0 +1,58 @@
+"""Give every scheduled meeting a concrete table, after the solve.
+
+The model only counts pool meetings per slot, so any assignment within a slot works; this one
+is deterministic and keeps an attendee at the table they sat at in the previous slot when it
+is free (fewer walks across the hall). Host meetings use the host's table; pins keep theirs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.availability import Availability
+from models.meeting_options import POOL, MeetingOptions
+from scheduler.domain import Event, Meeting
+
+
+def assign_tables(
+    event: Event, av: Availability, mo: MeetingOptions, chosen: tuple[int, ...]
+) -> tuple[Meeting, ...]:
+    """Meetings for the chosen option rows, sorted by (slot, table)."""
+    rows = mo.rows
+    a, b, slot = rows["a"].to_numpy(), rows["b"].to_numpy(), rows["slot"].to_numpy()
+    tclass, pin = rows["tclass"].to_numpy(), rows["pin"].to_numpy()
+    ids = [t.id for t in event.tables]
+    chosen_arr = np.array(sorted(chosen), dtype=int)
+    last_table: dict[int, str] = {}
+    meetings: list[Meeting] = []
+    for s in sorted(set(slot[chosen_arr].tolist())):
+        here = chosen_arr[slot[chosen_arr] == s]
+        here = here[np.lexsort((b[here], a[here]))]
+        table_of: dict[int, str] = {}
+        for i in here:
+            if tclass[i] != POOL:
+                table_of[i] = ids[tclass[i]]
+            elif pin[i] >= 0 and mo.pin_table[pin[i]] is not None:
+                table_of[i] = mo.pin_table[pin[i]]
+        free = [
+            ids[t]
+            for t in range(len(ids))
+            if av.pool[t] and av.usable[t, s] and ids[t] not in table_of.values()
+        ]
+        waiting = [i for i in here if i not in table_of]
+        for i in list(waiting):
+            for who in (a[i], b[i]):
+                t = last_table.get(int(who))
+                if t in free:
+                    table_of[i] = t
+                    free.remove(t)
+                    waiting.remove(i)
+                    break
+        for i in waiting:
+            table_of[i] = free.pop(0)
+        for i in here:
+            key = mo.pairs[rows["pair"].iat[i]]
+            origin = "pinned" if pin[i] >= 0 else "new"
+            meetings.append(Meeting(key[0], key[1], int(s), table_of[i], origin))
+            last_table[int(a[i])] = last_table[int(b[i])] = table_of[i]
+    return tuple(sorted(meetings, key=lambda m: (m.slot, m.table)))

@@ -1,0 +1,200 @@
+"""A quick priority-first schedule, used as the solver's starting point (and as a fallback).
+
+Pins first, then panels (each at its first time the moderator and the room are free, seats by
+choice priority), then meetings: pairs by value, each at the free slot that best joins the two
+attendees' existing activities (earliest on ties). It keeps every hard rule the model has, so
+the solver starts from a feasible schedule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.availability import Availability
+from models.meeting_options import POOL, MeetingOptions
+from models.panel_options import PanelOptions
+from scheduler.domain import Event, Schedule
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A schedule in option terms: chosen meeting rows, panel options and seats."""
+
+    meetings: tuple[int, ...]
+    options: tuple[int, ...]
+    seats: tuple[int, ...]
+
+
+def greedy(
+    event: Event,
+    av: Availability,
+    mo: MeetingOptions,
+    po: PanelOptions,
+    previous: Schedule | None = None,
+) -> Choice:
+    """Build a feasible schedule fast (previous meetings first when given)."""
+    state = _State(event, av, mo)
+    rows = mo.rows
+    pin = rows["pin"].to_numpy()
+    for i in np.flatnonzero(pin >= 0):
+        state.take(int(i))
+    options, seats = _panels(event, po, state)
+
+    pair = rows["pair"].to_numpy()
+    value = rows["value"].to_numpy()
+    slot = rows["slot"].to_numpy()
+    free = np.flatnonzero(pin < 0)
+    by_pair: dict[int, list[int]] = {}
+    for i in free[np.lexsort((slot[free], pair[free]))]:
+        by_pair.setdefault(int(pair[i]), []).append(int(i))
+    earlier = _previous_rows(event, mo, previous, by_pair)
+    order = sorted(by_pair, key=lambda p: (p not in earlier, -int(value[by_pair[p][0]]), p))
+    for p in order:
+        if p in earlier and state.fits(earlier[p]):
+            state.take(earlier[p])
+            continue
+        best, best_score = None, None
+        for i in by_pair[p]:
+            if state.fits(i):
+                score = -state.adjacency(i)
+                if best_score is None or score < best_score:
+                    best, best_score = i, score
+        if best is not None:
+            state.take(best)
+    return Choice(tuple(sorted(state.taken)), tuple(options), tuple(sorted(seats)))
+
+
+def _previous_rows(event, mo, previous, by_pair) -> dict[int, int]:
+    if previous is None:
+        return {}
+    key_of = {k: i for i, k in enumerate(mo.pairs)}
+    slot = mo.rows["slot"].to_numpy()
+    found = {}
+    for m in previous.meetings:
+        p = key_of.get((m.a, m.b))
+        for i in by_pair.get(p, []) if p is not None else []:
+            if slot[i] == m.slot:
+                found[p] = i
+    return found
+
+
+class _State:
+    def __init__(self, event: Event, av: Availability, mo: MeetingOptions):
+        rows = mo.rows
+        self.a = rows["a"].to_numpy()
+        self.b = rows["b"].to_numpy()
+        self.slot = rows["slot"].to_numpy()
+        self.tclass = rows["tclass"].to_numpy()
+        n_att, n_slots = av.present.shape
+        self.meeting = np.zeros((n_att, n_slots), dtype=bool)
+        self.busy = np.zeros((n_att, n_slots), dtype=bool)  # meeting or panel
+        self.panel_times: dict[int, list[tuple]] = {}
+        self.pool_left = av.pool_tables_per_slot.copy()
+        self.host_used: set[tuple[int, int]] = set()
+        self.count = np.zeros(n_att, dtype=int)
+        pins = np.zeros(n_att, dtype=int)
+        for i in np.flatnonzero(rows["pin"].to_numpy() >= 0):
+            pins[self.a[i]] += 1
+            pins[self.b[i]] += 1
+        big = np.iinfo(np.int64).max
+        self.cap = np.array(
+            [
+                max(x.max_meetings, pins[i]) if x.max_meetings is not None else big
+                for i, x in enumerate(event.attendees)
+            ]
+        )
+        self.k = event.settings.max_consecutive
+        self.session_of = [s.session for s in event.slots]
+        self.taken: list[int] = []
+
+    def fits(self, i: int) -> bool:
+        a, b, s = self.a[i], self.b[i], self.slot[i]
+        if self.busy[a, s] or self.busy[b, s]:
+            return False
+        if self.count[a] >= self.cap[a] or self.count[b] >= self.cap[b]:
+            return False
+        t = self.tclass[i]
+        if t == POOL and self.pool_left[s] <= 0 or t != POOL and (t, s) in self.host_used:
+            return False
+        return self.k is None or (self._run(a, s) <= self.k and self._run(b, s) <= self.k)
+
+    def _run(self, who: int, s: int) -> int:
+        """Length of the meeting run through slot s if `who` met then."""
+        run = 1
+        for step in (-1, 1):
+            t = s + step
+            while 0 <= t < len(self.session_of) and self.session_of[t] == self.session_of[s]:
+                if not self.meeting[who, t]:
+                    break
+                run += 1
+                t += step
+        return run
+
+    def adjacency(self, i: int) -> int:
+        s, n = self.slot[i], self.busy.shape[1]
+        near = [t for t in (s - 1, s + 1) if 0 <= t < n]
+        return int(sum(self.busy[x, t] for x in (self.a[i], self.b[i]) for t in near))
+
+    def take(self, i: int) -> None:
+        a, b, s, t = self.a[i], self.b[i], self.slot[i], self.tclass[i]
+        for x in (a, b):
+            self.meeting[x, s] = self.busy[x, s] = True
+            self.count[x] += 1
+        if t == POOL:
+            self.pool_left[s] -= 1
+        else:
+            self.host_used.add((t, s))
+        self.taken.append(i)
+
+    def free_for_panel(self, who: int, opt) -> bool:
+        if any(self.busy[who, s] for s in opt.slots):
+            return False
+        return all(not (s < opt.end and opt.start < e) for s, e in self.panel_times.get(who, []))
+
+    def join_panel(self, who: int, opt) -> None:
+        for s in opt.slots:
+            self.busy[who, s] = True
+        self.panel_times.setdefault(who, []).append((opt.start, opt.end))
+
+
+def _panels(event: Event, po: PanelOptions, state: _State) -> tuple[list[int], list[int]]:
+    by_panel: dict[int, list[int]] = {}
+    for o, opt in enumerate(po.options):
+        by_panel.setdefault(opt.panel, []).append(o)
+    seats_at: dict[int, list[int]] = {}
+    for s, seat in enumerate(po.seats):
+        seats_at.setdefault(seat.option, []).append(s)
+    room_times: dict[str, list[tuple]] = {}
+    fixed_first = sorted(by_panel, key=lambda p: (event.panels[p].fixed_start is None, p))
+    chosen, seats = [], []
+    for p in fixed_first:
+        panel, mod = event.panels[p], po.moderator[p]
+        room = panel.room.strip()
+
+        def ok(o: int, panel=panel, mod=mod, room=room) -> bool:
+            opt = po.options[o]
+            if mod >= 0 and not state.free_for_panel(mod, opt):
+                return False
+            taken = room_times.get(room, []) if room else []
+            return all(not (s < opt.end and opt.start < e) for s, e in taken)
+
+        o = next((o for o in by_panel[p] if ok(o)), by_panel[p][0])
+        opt = po.options[o]
+        chosen.append(o)
+        if room:
+            room_times.setdefault(room, []).append((opt.start, opt.end))
+        if mod >= 0:
+            state.join_panel(mod, opt)
+        left = panel.capacity - (1 if mod >= 0 else 0)
+        candidates = sorted(
+            seats_at.get(o, []), key=lambda s: (-po.seats[s].priority, po.seats[s].attendee)
+        )
+        for s in candidates:
+            who = po.seats[s].attendee
+            if left > 0 and state.free_for_panel(who, opt):
+                state.join_panel(who, opt)
+                seats.append(s)
+                left -= 1
+    return chosen, seats

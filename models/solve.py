@@ -1,0 +1,181 @@
+"""Solve an event: the public entry point of the optimiser (domain Event in, Schedule out).
+
+Steps: availability grids -> meeting and panel options (items impossible on their own raise
+`Infeasible`) -> pins and panels checked on their own (a clash raises `Infeasible` with the
+smallest clashing set) -> full model -> greedy schedule as a complete hint -> CP-SAT ->
+concrete tables. Ctrl-C stops the search and keeps the best schedule found (CP-SAT's own
+SIGINT handling, `catch_sigint_signal`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from models.assign_tables import assign_tables
+from models.availability import Availability, availability
+from models.build_model import Built, build_model
+from models.errors import Infeasible
+from models.explain import clashing_set
+from models.greedy import Choice, greedy
+from models.hint import complete_hint, set_hint
+from models.meeting_options import MeetingOptions, meeting_options
+from models.panel_options import PanelOptions, panel_options
+from scheduler.domain import Event, PanelRun, Schedule, SolveStats
+
+__all__ = ["Infeasible", "Progress", "default_time_limit", "solve"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    objective: float
+    bound: float
+    gap: float  # relative, 0.01 = 1 %
+    seconds: float
+    solutions: int
+
+
+def default_time_limit(event: Event) -> float:
+    """Seconds to search, by size (candidate pairs x slots): 10 s small ... 300 s huge."""
+    size = len(event.candidates) * max(len(event.slots), 1)
+    for limit, seconds in ((5_000, 10.0), (50_000, 30.0), (300_000, 120.0), (1_000_000, 200.0)):
+        if size <= limit:
+            return seconds
+    return 300.0
+
+
+def solve(
+    event: Event,
+    *,
+    time_limit: float | None = None,
+    workers: int = 2,
+    seed: int = 0,
+    progress: Callable[[Progress], None] | None = None,
+    previous: Schedule | None = None,
+) -> Schedule:
+    """The best schedule found within the time limit; raises Infeasible when none exists."""
+    started = time.monotonic()
+    av = availability(event)
+    mo, pin_problems = meeting_options(event, av)
+    po, panel_problems = panel_options(event, av)
+    if pin_problems or panel_problems:
+        raise Infeasible(pin_problems + panel_problems)
+    clash = clashing_set(event, av, mo, po)
+    if clash:
+        raise Infeasible(clash)
+
+    built = build_model(event, av, mo, po)
+    start = greedy(event, av, mo, po, previous)
+    set_hint(built, complete_hint(built, start))
+    limit = default_time_limit(event) if time_limit is None else time_limit
+    left = max(limit - (time.monotonic() - started), 0.5)
+    solver, status = _run(built, left, workers, seed, progress)
+    if status == cp_model.INFEASIBLE:  # ortools 9.15 may say so wrongly: retry with one worker
+        solver, status = _run(built, left, 1, seed, progress)
+    seconds = time.monotonic() - started
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        choice = _choice(built, solver)
+        objective, bound = solver.objective_value, solver.best_objective_bound
+        stats_status = solver.status_name(status)
+    else:  # no solution in time: the greedy schedule keeps every hard rule
+        choice, objective, bound, stats_status = start, None, None, "GREEDY"
+    return _schedule(
+        event, av, mo, po, choice, stats_status, objective, bound, seconds, seed, workers
+    )
+
+
+def _run(built: Built, seconds: float, workers: int, seed: int, progress):
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = seconds
+    p.num_workers = max(1, workers)
+    p.random_seed = seed
+    p.catch_sigint_signal = True
+    if workers <= 1:
+        # Reproducible runs: stop on deterministic time, wall time only as a safety net.
+        p.max_deterministic_time = seconds
+        p.max_time_in_seconds = 3 * seconds
+    callback = _Reporter(progress) if progress else None
+    status = solver.solve(built.model, callback)
+    return solver, status
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Reports objective, bound and time of each new solution (reads no variable values)."""
+
+    def __init__(self, progress: Callable[[Progress], None]):
+        super().__init__()
+        self._progress = progress
+        self._count = 0
+
+    def on_solution_callback(self) -> None:
+        self._count += 1
+        obj, bound = self.objective_value, self.best_objective_bound
+        self._progress(Progress(obj, bound, _gap(obj, bound), self.wall_time, self._count))
+
+
+def _gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return abs(bound - objective) / max(1.0, abs(objective))
+
+
+def _choice(built: Built, solver: cp_model.CpSolver) -> Choice:
+    sol = np.array(solver.response_proto.solution, dtype=np.int64)
+
+    def on(vars_: list) -> tuple[int, ...]:
+        if not vars_:
+            return ()
+        idx = np.array([v.index for v in vars_])
+        return tuple(np.flatnonzero(sol[idx]).tolist())
+
+    return Choice(on(built.meet), on(built.option), on(built.seat))
+
+
+def _schedule(
+    event: Event,
+    av: Availability,
+    mo: MeetingOptions,
+    po: PanelOptions,
+    choice: Choice,
+    status: str,
+    objective: float | None,
+    bound: float | None,
+    seconds: float,
+    seed: int,
+    workers: int,
+) -> Schedule:
+    meetings = assign_tables(event, av, mo, choice.meetings)
+    runs = []
+    for o in choice.options:
+        opt = po.options[o]
+        mod = po.moderator[opt.panel]
+        seated = sorted(po.seats[s].attendee for s in choice.seats if po.seats[s].option == o)
+        members = ([mod] if mod >= 0 else []) + seated
+        ids = tuple(event.attendees[x].id for x in members)
+        runs.append(PanelRun(event.panels[opt.panel].id, opt.start, opt.end, ids))
+    runs.sort(key=lambda r: (r.start, r.panel))
+    count: dict[str, int] = {}
+    for m in meetings:
+        count[m.a] = count.get(m.a, 0) + 1
+        count[m.b] = count.get(m.b, 0) + 1
+    missed = tuple(
+        a.id
+        for a in event.attendees
+        if a.min_meetings and not a.cancelled and count.get(a.id, 0) < a.min_meetings
+    )
+    stats = SolveStats(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=_gap(objective, bound),
+        seconds=round(seconds, 3),
+        seed=seed,
+        workers=workers,
+        min_meetings_missed=missed,
+    )
+    return Schedule(meetings=meetings, panels=tuple(runs), stats=stats)
