@@ -1,0 +1,148 @@
+"""Shared look and safety of every sheet sigmeet writes for people to read.
+
+One place decides how a header looks, how dates and times are stored, how wide columns are,
+and, above all, that text from registration forms stays text: a name such as
+`=HYPERLINK("http://evil", "click")` must never become a live formula in an organiser's
+spreadsheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+DATE_FORMAT = "yyyy-mm-dd"
+TIME_FORMAT = "hh:mm"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+PERCENT_FORMAT = "0.0%"
+
+# Spreadsheet programs read text starting with these as a formula when it is typed in or
+# imported (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+HEADER_FONT = Font(bold=True, color="FFFFFF", size=11)
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+TITLE_FONT = Font(bold=True, size=16)
+SUBTITLE_FONT = Font(bold=True, size=12)
+BOLD = Font(bold=True)
+MUTED_FONT = Font(color="808080", italic=True)
+BAND_FILL = PatternFill("solid", fgColor="DDEBF7")
+GREY_FILL = PatternFill("solid", fgColor="D9D9D9")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+
+MIN_WIDTH = 6
+MAX_WIDTH = 50
+
+Row = Sequence[object]
+
+
+def clean_text(value: str) -> str:
+    """Drop control characters that would make the .xlsx file unreadable."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def shown_width(value: object) -> int:
+    """Characters a value takes on screen, for column widths."""
+    if value is None:
+        return 0
+    if isinstance(value, dt.datetime):
+        return len("yyyy-mm-dd hh:mm")
+    if isinstance(value, dt.date):
+        return len("yyyy-mm-dd")
+    if isinstance(value, dt.time):
+        return len("hh:mm")
+    if isinstance(value, float):
+        return min(len(f"{value:.4g}"), 12)
+    text = str(value)
+    return max(len(line) for line in text.split("\n")) if text else 0
+
+
+def put(ws: Worksheet, row: int, column: int, value: object):
+    """Write one value: strings as plain text, dates and times as real Excel cells."""
+    if isinstance(value, str):
+        value = clean_text(value)
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        # openpyxl turns "=…" into a formula on assignment; insist on text, and set Excel's
+        # quote prefix so the cell stays text even when someone edits it later.
+        if value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    elif isinstance(value, dt.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, dt.time):
+        cell.number_format = TIME_FORMAT
+    return cell
+
+
+def put_row(ws: Worksheet, row: int, values: Row, first_column: int = 1) -> None:
+    for offset, value in enumerate(values):
+        if value is not None and value != "":
+            put(ws, row, first_column + offset, value)
+
+
+def style_header(ws: Worksheet, row: int, first_column: int, last_column: int) -> None:
+    for column in range(first_column, last_column + 1):
+        cell = ws.cell(row=row, column=column)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center")
+
+
+def set_widths(ws: Worksheet, widths: Sequence[int], first_column: int = 1) -> None:
+    for offset, width in enumerate(widths):
+        letter = get_column_letter(first_column + offset)
+        ws.column_dimensions[letter].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
+
+
+def write_table(
+    ws: Worksheet,
+    headers: Sequence[str],
+    rows: Iterable[Row],
+    *,
+    header_row: int = 1,
+    number_formats: dict[str, str] | None = None,
+) -> int:
+    """Write a header and rows as a filterable list; return the number of data rows.
+
+    The header is styled and frozen, the list gets an auto-filter, and each column is as
+    wide as its longest value (within bounds). `number_formats` overrides the format of a
+    column by header name (e.g. a share shown as a percentage).
+    """
+    formats = {headers.index(h) + 1: f for h, f in (number_formats or {}).items()}
+    widths = [len(h) for h in headers]
+    put_row(ws, header_row, headers)
+    r = header_row
+    for values in rows:
+        r += 1
+        put_row(ws, r, values)
+        for i, value in enumerate(values):
+            width = shown_width(value)
+            if width > widths[i]:
+                widths[i] = width
+        for column, number_format in formats.items():
+            ws.cell(row=r, column=column).number_format = number_format
+    style_header(ws, header_row, 1, len(headers))
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    last = get_column_letter(len(headers))
+    ws.auto_filter.ref = f"A{header_row}:{last}{max(r, header_row)}"
+    set_widths(ws, widths)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    landscape_fit_width(ws)
+    return r - header_row
+
+
+def landscape_fit_width(ws: Worksheet, paper: str = "A4", pages_wide: int = 1) -> None:
+    """Print `pages_wide` pages across on landscape paper, as many pages down as needed."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if paper == "A3" else ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = pages_wide
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
