@@ -537,11 +537,16 @@ def consistency_warnings(ctx: Context) -> Iterator[Violation]:
         pair = ctx.event.pair_of(m.a, m.b)
         if m.priority is not None and pair is not None and m.priority != pair.priority:
             yield Violation(
-                MEETINGS, m.row, "priority", f"priority is {pair.priority} in the requests"
+                MEETINGS,
+                m.row,
+                "priority",
+                f"priority says {m.priority}; the requests give {pair.priority}",
             )
         mutual = "yes" if pair is not None and pair.mutual else "no"
         if m.mutual and m.mutual != mutual:
-            yield Violation(MEETINGS, m.row, "mutual", f"mutual is {mutual!r} in the requests")
+            yield Violation(
+                MEETINGS, m.row, "mutual", f"mutual says {m.mutual}; the requests give {mutual}"
+            )
         if m.origin and m.origin not in ORIGINS:
             yield Violation(
                 MEETINGS, m.row, "origin", f"origin {m.origin!r} is not one of {', '.join(ORIGINS)}"
@@ -557,3 +562,27 @@ def workbook_figures(ctx: Context) -> dict[str, int | float]:
     ]
     seats = len({(p.panel, p.attendee) for p in ctx.panels})
     return figures_from_activities(ctx.event, pairs, activities, seats)
+
+
+# ---------------------------------------------------------------- the report
+
+
+def report_text(report: CheckReport) -> str:
+    """The check's verdict for a person: broken rules by row, warnings, then the figures."""
+    lines: list[str] = []
+    if report.violations:
+        n = len(report.violations)
+        lines.append(f"{n} hard rule violation{'s' if n != 1 else ''}:")
+        lines += [f"  {v}  [{v.rule}]" for v in report.violations]
+    else:
+        lines.append("Every hard rule holds.")
+    if report.warnings:
+        n = len(report.warnings)
+        lines.append(f"{n} warning{'s' if n != 1 else ''} (columns that disagree with the input):")
+        lines += [f"  {w}" for w in report.warnings]
+    lines.append("Quality figures:")
+    width = max((len(name) for name in report.figures), default=0)
+    for name, value in report.figures.items():
+        shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+        lines.append(f"  {name:<{width}}  {shown}")
+    return "\n".join(lines)

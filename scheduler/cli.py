@@ -70,5 +70,48 @@ def validate(file: Path) -> None:
     sys.exit(EXIT_OK)
 
 
+@main.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "schedule_file", metavar="SCHEDULE", type=click.Path(dir_okay=False, path_type=Path)
+)
+def check(input_file: Path, schedule_file: Path) -> None:
+    """Verify SCHEDULE (e.g. OUT/schedule.xlsx, made by any tool) against INPUT's hard rules.
+
+    Lists every broken rule with its Meetings/Panels row and prints the quality figures;
+    exit 0 when every rule holds, 1 when one is broken, 2 when a workbook cannot be read.
+    """
+    from scheduler.check import check_workbook, report_text
+    from scheduler.read_schedule import ScheduleUnreadable
+    from scheduler.read_workbook import read_workbook
+    from scheduler.report import problems_text
+
+    try:
+        result = read_workbook(input_file)
+    except Exception as exc:  # noqa: BLE001 - a bug must still not show the organiser a traceback
+        click.echo(
+            f"{input_file}: sigmeet failed while reading it ({exc!r}); please report this.",
+            err=True,
+        )
+        sys.exit(EXIT_OTHER)
+    if result.errors or result.event is None:
+        click.echo(problems_text(result.problems), err=True)
+        click.echo(f"{input_file} has errors: fix them before checking a schedule.", err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        report = check_workbook(result.event, schedule_file)
+    except ScheduleUnreadable as exc:
+        click.echo(f"Cannot check the schedule: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    except Exception as exc:  # noqa: BLE001 - same promise as above
+        click.echo(
+            f"{schedule_file}: sigmeet failed while checking it ({exc!r}); please report this.",
+            err=True,
+        )
+        sys.exit(EXIT_OTHER)
+    click.echo(report_text(report))
+    sys.exit(EXIT_OK if report.ok else EXIT_OTHER)
+
+
 if __name__ == "__main__":
     main()
