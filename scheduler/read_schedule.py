@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
+
+from scheduler.parse_values import ValueProblem, as_date, as_id, as_time, is_blank
 
 MEETINGS_REQUIRED = ("date", "start", "end", "table", "a", "b")
 MEETINGS_OPTIONAL = ("meeting", "room", "priority", "mutual", "origin")
@@ -186,11 +187,8 @@ def text(value: object) -> str:
 
 
 def ident(value: object) -> str:
-    """Ids compare as trimmed text, a whole-number float read as the integer (`17.0` -> `17`)."""
-    value = text(value)
-    if re.fullmatch(r"[+-]?\d+\.0*", value):
-        return value.split(".")[0]
-    return value
+    """Ids compare as the registration reader reads them: trimmed text, 17.0 read as 17."""
+    return as_id(value)
 
 
 def integer(value: object, column: str, notes: list[Unreadable]) -> int | None:
@@ -207,49 +205,21 @@ def integer(value: object, column: str, notes: list[Unreadable]) -> int | None:
     return int(number)
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%d %b %Y", "%d %B %Y")
-_TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p", "%I %p", "%H.%M", "%H%M")
-
-
 def parse_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        # A date cell that lost its format arrives as an Excel serial day number.
-        try:
-            return from_excel(value).date()
-        except (ValueError, OverflowError):
-            return None
-    if isinstance(value, str):
-        raw = value.strip()
-        for fmt in _DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(raw, fmt).date()
-            except ValueError:
-                pass
-        try:  # "2013-02-27 00:00:00", as text copied out of another tool
-            return dt.datetime.fromisoformat(raw).date()
-        except ValueError:
-            return None
-    return None
+    """The registration reader's date parser (cells, serials, text), None when unreadable."""
+    if is_blank(value):
+        return None
+    try:
+        return as_date(value)
+    except ValueProblem:
+        return None
 
 
 def parse_time(value: object) -> dt.time | None:
-    if isinstance(value, dt.datetime):
-        return value.time()
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
-        # A time cell that lost its format arrives as a fraction of a day.
-        seconds = round(value * 24 * 3600)
-        return dt.time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
-    if isinstance(value, str):
-        raw = re.sub(r"\s+", " ", value.strip().upper()).replace(".M.", "M")
-        for fmt in _TIME_FORMATS:
-            try:
-                return dt.datetime.strptime(raw, fmt).time()
-            except ValueError:
-                pass
-    return None
+    """The registration reader's time parser, which also rounds Excel's 09:19:59.999 up."""
+    if is_blank(value):
+        return None
+    try:
+        return as_time(value)
+    except ValueProblem:
+        return None
