@@ -121,3 +121,48 @@ def test_panels_and_pin_fit_the_day(shipped):
         assert people[who]["status"] is None and people[who]["sessions"] is None
         assert people[who]["host_table"] is None
     assert pin["table"] not in {p["host_table"] for p in people.values()}
+
+
+@pytest.fixture(scope="module")
+def event():
+    from scheduler.read_workbook import read_workbook
+
+    result = read_workbook(SHIPPED)
+    assert [str(p) for p in result.errors] == []
+    # Warnings are allowed but should be rare and about the data, not the file's shape.
+    assert len(result.warnings) <= 3, [str(p) for p in result.warnings]
+    return result.event
+
+
+def test_reader_sees_the_event_the_script_describes(event):
+    script = load_script()
+    assert event.settings.timezone == "Europe/Berlin"
+    assert (event.settings.max_meetings, event.settings.max_consecutive) == (10, 4)
+    assert not event.settings.mutual_only
+    assert len(event.slots) == 14  # 7 slots of 20 + 5 minutes in each 3-hour session
+    assert [a.organisation for a in event.attendees if a.cancelled] == [script.CANCELLED[0]]
+    assert sum(1 for p in event.candidates if p.mutual) >= len(event.candidates) // 4
+    (pin,) = event.pins
+    assert pin.start == dt.datetime.combine(script.DAY, script.PIN[2])
+    assert {event.attendee[pin.a].organisation, event.attendee[pin.b].organisation} == {
+        script.PIN[0][0],
+        script.PIN[1][0],
+    }
+    part_day = {a.id: a.sessions for a in event.attendees if len(a.sessions) == 1}
+    assert len(part_day) == len(script.PART_DAY)
+
+
+def test_example_schedules_within_the_rules(event, tmp_path):
+    from models.solve import solve
+    from scheduler.check import check_workbook
+    from scheduler.write_schedule import write_schedule
+
+    schedule = solve(event, time_limit=3, workers=1)
+    report = check_workbook(event, write_schedule(tmp_path / "schedule.xlsx", event, schedule))
+    assert [str(v) for v in report.violations] == []
+    assert schedule.stats.min_meetings_missed == ()
+    assert [m.origin for m in schedule.meetings].count("pinned") == 1
+    # Tables are the scarce resource at the busiest slots, but not everywhere.
+    per_slot = Counter(m.slot for m in schedule.meetings)
+    assert max(per_slot.values()) == len(event.tables)
+    assert len(schedule.meetings) > len(event.candidates) / 2
