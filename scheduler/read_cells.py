@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from scheduler.domain import Problem
 from scheduler.parse_values import ValueProblem, as_text, shown
-from scheduler.read_sheets import SheetRow
+from scheduler.read_sheets import RawSheet, SheetRow
 
 T = TypeVar("T")
 
@@ -40,8 +40,9 @@ class Known:
 class RowReader:
     """Reads the cells of one row; each unreadable cell becomes a Problem and clears `ok`."""
 
-    def __init__(self, sheet: str, row: SheetRow, problems: list[Problem]):
-        self.sheet = sheet
+    def __init__(self, sheet: RawSheet, row: SheetRow, problems: list[Problem]):
+        self.sheet = sheet.spec.name
+        self.columns = sheet.columns
         self.row = row
         self.problems = problems
         self.ok = True
@@ -64,7 +65,8 @@ class RowReader:
         """The parsed cell, or `default` when blank; `required` is the message for a blank."""
         raw = self.row.cells.get(column)
         if raw is None:
-            if required:
+            # A missing column is reported once for the sheet, not again on every row.
+            if required and column in self.columns:
                 self.error(column, required)
             return default
         try:

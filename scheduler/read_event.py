@@ -8,7 +8,7 @@ import zoneinfo
 from scheduler.domain import EventSettings, Problem, Session, Slot
 from scheduler.parse_values import ValueProblem, as_date, as_id, as_int, as_time, as_yes_no, shown
 from scheduler.read_cells import Known, RowReader
-from scheduler.read_schema import EVENT, EVENT_KEYS, SESSIONS, normalise_name
+from scheduler.read_schema import EVENT_KEYS, SESSIONS, normalise_name
 from scheduler.read_sheets import RawSheet
 
 
@@ -29,7 +29,7 @@ def read_settings(
     values: dict[str, object] = {}
     key_rows: dict[str, int] = {}
     for row in sheet.rows if sheet else ():
-        cells = RowReader(EVENT.name, row, problems)
+        cells = RowReader(sheet, row, problems)
         raw_key = cells.get("key")
         if not raw_key:
             cells.error("key", "a value is given without a key")
@@ -104,7 +104,7 @@ def read_sessions(
     ids: list[str] = []
     rows: dict[str, int] = {}
     for row in sheet.rows if sheet else ():
-        cells = RowReader(SESSIONS.name, row, problems)
+        cells = RowReader(sheet, row, problems)
         sid = cells.get("session", as_id, required="every session needs an id")
         if sid and sid in rows:
             cells.error("session", f'the session id "{sid}" is already used on row {rows[sid]}')
@@ -125,7 +125,7 @@ def read_sessions(
                 "end",
                 f"the session ends at {end:%H:%M}, which is not after its start at {start:%H:%M}",
             )
-        if not cells.ok or sid is None:
+        if not cells.ok or None in (sid, date, start, end, slot):
             continue
         session = Session(sid, date, start, end, slot, changeover)
         length = _minutes(session.end_dt - session.start_dt)

@@ -11,7 +11,6 @@ from scheduler.read_schema import (
     ATTENDEE_STATUSES,
     ATTENDEES,
     STATUS_SYNONYMS,
-    UNAVAILABLE,
 )
 from scheduler.read_sheets import RawSheet
 
@@ -38,7 +37,7 @@ def read_attendees(
     rows: dict[str, int] = {}
     host_of: dict[str, tuple[str, int]] = {}  # table -> (host id, row)
     for row in sheet.rows if sheet else ():
-        cells = RowReader(ATTENDEES.name, row, problems)
+        cells = RowReader(sheet, row, problems)
         aid = cells.get("id", as_id, required="every attendee needs an id")
         if aid and aid in rows:
             cells.error("id", f'the id "{aid}" is already used on row {rows[aid]}')
@@ -105,7 +104,7 @@ def read_unavailability(
 ) -> tuple[Unavailability, ...]:
     windows: list[Unavailability] = []
     for row in sheet.rows if sheet else ():
-        cells = RowReader(UNAVAILABLE.name, row, problems)
+        cells = RowReader(sheet, row, problems)
         aid = cells.get("attendee", as_id, required="which attendee is away?")
         if aid:
             cells.refs("attendee", (aid,), attendees)
@@ -117,7 +116,7 @@ def read_unavailability(
                 "to",
                 f"the absence ends at {end:%H:%M}, which is not after it starts at {start:%H:%M}",
             )
-        if cells.ok:
+        if cells.ok and None not in (aid, date, start, end):
             windows.append(
                 Unavailability(
                     aid,

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from scheduler.domain import Attendee, Panel, Pin, Problem, Slot, Table, Unavailability
 from scheduler.parse_values import as_date, as_id, as_time
 from scheduler.read_cells import Known, RowReader
-from scheduler.read_schema import PINNED
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def read_pins(sheet, ctx: PinContext, problems: list[Problem]) -> tuple[Pin, ...
     table_busy: dict[tuple[str, int], int] = {}  # (table, slot) -> row
     per_slot: dict[int, int] = {}
     for row in sheet.rows if sheet else ():
-        cells = RowReader(PINNED.name, row, problems)
+        cells = RowReader(sheet, row, problems)
         a = cells.get("a", as_id, required="the first attendee of the pinned meeting is missing")
         b = cells.get("b", as_id, required="the second attendee of the pinned meeting is missing")
         for column, who in (("a", a), ("b", b)):
@@ -97,7 +96,7 @@ def read_pins(sheet, ctx: PinContext, problems: list[Problem]) -> tuple[Pin, ...
         table = cells.get("table", as_id) or None
         if table:
             cells.refs("table", (table,), ctx.tables)
-        if not cells.ok:
+        if not cells.ok or None in (a, b, date, start):
             continue
         when = dt.datetime.combine(date, start)
         slot = ctx.slot_at.get(when)

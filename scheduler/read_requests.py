@@ -29,7 +29,7 @@ def read_requests(
     requests: list[Request] = []
     seen: dict[tuple[str, str], Request] = {}
     for row in sheet.rows if sheet else ():
-        cells = RowReader(REQUESTS.name, row, problems)
+        cells = RowReader(sheet, row, problems)
         source = cells.get(
             "from", as_id, required="who is asking? the requesting attendee is missing"
         )
@@ -44,7 +44,7 @@ def read_requests(
         given = cells.get("sessions", as_id_list)
         if given is not None:
             cells.refs("sessions", given, sessions)
-        if not cells.ok:
+        if not cells.ok or source is None or target is None:
             continue
         if source == target:
             cells.warning("to", f'"{source}" requests a meeting with themselves; ignored')

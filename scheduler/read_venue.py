@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from scheduler.domain import Attendee, Panel, PanelChoice, Problem, Session, Table, Unavailability
 from scheduler.parse_values import as_date, as_id, as_id_list, as_int, as_time
 from scheduler.read_cells import Known, RowReader, resolve_sessions
-from scheduler.read_schema import PANEL_CHOICES, PANELS, TABLES
+from scheduler.read_schema import PANELS, TABLES
 from scheduler.read_sheets import RawSheet
 
 
@@ -18,7 +18,7 @@ def read_tables(
     tables: list[Table] = []
     rows: dict[str, int] = {}
     for row in sheet.rows if sheet else ():
-        cells = RowReader(TABLES.name, row, problems)
+        cells = RowReader(sheet, row, problems)
         tid = cells.get("table", as_id, required="every table needs an id")
         if tid and tid in rows:
             cells.error("table", f'the table id "{tid}" is already used on row {rows[tid]}')
@@ -58,7 +58,7 @@ def read_panels(
     panels: list[Panel] = []
     rows: dict[str, int] = {}
     for row in sheet.rows if sheet else ():
-        cells = RowReader(PANELS.name, row, problems)
+        cells = RowReader(sheet, row, problems)
         pid = cells.get("panel", as_id, required="every panel needs an id")
         if pid and pid in rows:
             cells.error("panel", f'the panel id "{pid}" is already used on row {rows[pid]}')
@@ -183,7 +183,7 @@ def read_panel_choices(
     choices: list[PanelChoice] = []
     seen: dict[tuple[str, str], int] = {}
     for row in sheet.rows if sheet else ():
-        cells = RowReader(PANEL_CHOICES.name, row, problems)
+        cells = RowReader(sheet, row, problems)
         aid = cells.get("attendee", as_id, required="which attendee chose the panel?")
         if aid:
             cells.refs("attendee", (aid,), attendees)
@@ -192,7 +192,7 @@ def read_panel_choices(
             cells.refs("panel", (pid,), panels)
         priority = cells.get("priority", as_int, default=3)
         cells.in_range("priority", priority, 1, 5)
-        if not cells.ok:
+        if not cells.ok or aid is None or pid is None:
             continue
         if (aid, pid) in seen:
             cells.warning(
