@@ -137,7 +137,7 @@ class _Context:
         capped = [x for x in (a, b) if self.at_cap(x)]
         if capped:
             return CAP_REACHED, "; ".join(
-                f"{_who(x)} has {self.meetings_of.get(x.id, 0)} meetings, the cap is "
+                f"{_who(x)} has {_meetings(self.meetings_of.get(x.id, 0))}, the cap is "
                 f"{x.max_meetings}"
                 for x in capped
             )
@@ -219,3 +219,7 @@ class _Context:
                 run += 1
                 i += step
         return run
+
+
+def _meetings(n: int) -> str:
+    return f"{n} meeting" if n == 1 else f"{n} meetings"

@@ -1,0 +1,82 @@
+"""The output folder appears complete or not at all, and an earlier run is never lost."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from outputs_helpers import demo_event, demo_schedule
+
+from scheduler.domain import Meeting
+from scheduler.write_outputs import OutputExists, write_outputs
+
+EXPECTED = ["agendas", "agendas.zip", "contacts.csv", "schedule.xlsx"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    event, input_path = demo_event(tmp_path_factory.mktemp("input"))
+    return event, demo_schedule(event), input_path
+
+
+def test_writes_a_new_folder_and_leaves_no_temporary_files(tmp_path, demo):
+    event, schedule, input_path = demo
+    out = write_outputs(tmp_path / "deep" / "out", event, schedule, input_path=input_path)
+    assert out == tmp_path / "deep" / "out"
+    assert sorted(p.name for p in out.iterdir()) == EXPECTED
+    assert [p.name for p in out.parent.iterdir()] == ["out"]
+
+
+def test_an_existing_empty_folder_is_used(tmp_path, demo):
+    event, schedule, input_path = demo
+    (tmp_path / "out").mkdir()
+    out = write_outputs(tmp_path / "out", event, schedule, input_path=input_path)
+    assert sorted(p.name for p in out.iterdir()) == EXPECTED
+
+
+def test_an_earlier_run_is_refused_without_force_and_nothing_is_written(tmp_path, demo):
+    event, schedule, input_path = demo
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "schedule.xlsx").write_bytes(b"earlier run")
+    with pytest.raises(OutputExists) as caught:
+        write_outputs(out, event, schedule, input_path=input_path)
+    assert str(out) in str(caught.value) and "force" in str(caught.value)
+    assert [p.name for p in out.iterdir()] == ["schedule.xlsx"]
+    assert (out / "schedule.xlsx").read_bytes() == b"earlier run"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_force_keeps_the_earlier_run_as_a_backup_and_says_where(tmp_path, demo):
+    event, schedule, input_path = demo
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "schedule.xlsx").write_bytes(b"earlier run")
+    told: list[str] = []
+    write_outputs(out, event, schedule, input_path=input_path, force=True, notify=told.append)
+    backups = [p for p in tmp_path.iterdir() if p.name.startswith("out-previous-")]
+    assert len(backups) == 1
+    assert (backups[0] / "schedule.xlsx").read_bytes() == b"earlier run"
+    assert sorted(p.name for p in out.iterdir()) == EXPECTED
+    assert len(told) == 1 and str(backups[0]) in told[0]
+    # A second forced run in the same second gets a backup folder of its own.
+    write_outputs(out, event, schedule, input_path=input_path, force=True, notify=told.append)
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("out-previous-")]) == 2
+
+
+def test_a_failure_midway_leaves_neither_a_partial_folder_nor_temporary_files(tmp_path, demo):
+    event, schedule, input_path = demo
+    # A meeting at a slot the event does not have makes writing fail after it has begun.
+    broken = dataclasses.replace(
+        schedule, meetings=schedule.meetings + (Meeting("A5", "A8", 999, "T3"),)
+    )
+    with pytest.raises(KeyError):
+        write_outputs(tmp_path / "out", event, broken, input_path=input_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_in_the_way_is_refused(tmp_path, demo):
+    event, schedule, input_path = demo
+    (tmp_path / "out").write_text("not a folder")
+    with pytest.raises(OutputExists):
+        write_outputs(tmp_path / "out", event, schedule, input_path=input_path, force=True)
