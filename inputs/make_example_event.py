@@ -218,6 +218,10 @@ class Person:
         return self.org.role
 
 
+# (organisation name, k) -> its k-th person: how the data tables above name people.
+ByOrg = dict[tuple[str, int], Person]
+
+
 def ascii_slug(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(c for c in plain.lower() if c.isalnum() or c == "-")
@@ -228,7 +232,7 @@ def split_names(country: str) -> tuple[list[str], list[str]]:
     return FIRST_NAMES[country].split(), (last.split("|") if "|" in last else last.split())
 
 
-def make_people(rng: random.Random) -> tuple[list[Person], dict[tuple[str, int], Person]]:
+def make_people(rng: random.Random) -> tuple[list[Person], ByOrg]:
     """Invent every attendee; ids follow a shuffled registration order."""
     taken: list[str] = []
     drafts: list[tuple[Org, int, str]] = []
@@ -279,7 +283,7 @@ def answer(rng: random.Random, requested: Person) -> str:
     )[0]
 
 
-def make_requests(rng, people, by_org) -> list[dict]:
+def make_requests(rng: random.Random, people: list[Person], by_org: ByOrg) -> list[dict]:
     """Requests: skewed towards buyers and investors, mostly priority 3-4, a few asked back."""
     pinned = (by_org[PIN[0]].id, by_org[PIN[1]].id)
     fixed = {(by_org[a].id, by_org[b].id): s for a, b, s in SESSION_RESTRICTED}
@@ -328,7 +332,9 @@ def make_requests(rng, people, by_org) -> list[dict]:
     return [{"sessions": None, **r} for r in ordered]
 
 
-def make_panels(rng, people, by_org) -> tuple[list[dict], list[dict]]:
+def make_panels(
+    rng: random.Random, people: list[Person], by_org: ByOrg
+) -> tuple[list[dict], list[dict]]:
     panels, moderators = [], []
     for pid, title, room, capacity, minutes, moderator_org, start, sessions in PANELS:
         moderator = by_org[(moderator_org, 0)].id
@@ -372,7 +378,7 @@ def panel_sessions(row: dict) -> set[str]:
     return {s.strip() for s in row["sessions"].split(",")}
 
 
-def attendee_rows(people, by_org) -> list[dict]:
+def attendee_rows(people: list[Person], by_org: ByOrg) -> list[dict]:
     # The first person of each exhibiting organisation hosts at its stand table.
     exhibitors = [by_org[(org.name, 0)].id for org in ORGS if org.role == EXHIBITOR]
     tables = [t for _, room_tables in ROOMS for t in room_tables]
