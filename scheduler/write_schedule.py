@@ -79,13 +79,14 @@ def build_meetings_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Work
     ws = wb.create_sheet("Meetings")
     ws.append(MEETINGS_COLUMNS)
     slot = {s.index: s for s in event.slots}
-    for meeting_id, m in ordered_meetings(event, schedule):
+    for row, (meeting_id, m) in enumerate(ordered_meetings(event, schedule), start=2):
         s = slot[m.slot]
         a, b = event.attendee[m.a], event.attendee[m.b]
         pair = event.pair_of(m.a, m.b)
         table = event.table.get(m.table)
         append_row(
             ws,
+            row,
             [
                 meeting_id,
                 s.start.date(),
@@ -111,12 +112,14 @@ def build_meetings_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Work
 def build_panels_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
     ws = wb.create_sheet("Panels")
     ws.append(PANELS_COLUMNS)
+    row = 2
     for run in ordered_panel_runs(schedule):
         panel = event.panel[run.panel]
         for person in run.members:
             attendee = event.attendee[person]
             append_row(
                 ws,
+                row,
                 [
                     panel.id,
                     panel.title,
@@ -129,20 +132,21 @@ def build_panels_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksh
                     "moderator" if person == panel.moderator else "participant",
                 ],
             )
+            row += 1
     finish_sheet(ws)
     return ws
 
 
-def append_row(ws: Worksheet, values: list[object]) -> None:
-    """Append one row: dates and times as real Excel cells, every string as plain text.
+def append_row(ws: Worksheet, row: int, values: list[object]) -> None:
+    """Write Excel row `row`: dates and times as real Excel cells, every string as text.
+
+    The caller counts rows because `ws.max_row` scans the whole sheet (quadratic in rows).
 
     Registration text is the organisers' and their attendees' own: a name like `=HYPERLINK(…)`
     or `-Acme-` must stay text and never become a formula in someone's spreadsheet.
     """
-    row = ws.max_row + 1
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col)
-        put_value(cell, value)
+        put_value(ws.cell(row=row, column=col), value)
 
 
 def put_value(cell: Cell, value: object) -> None:
