@@ -113,5 +113,140 @@ def check(input_file: Path, schedule_file: Path) -> None:
     sys.exit(EXIT_OK if report.ok else EXIT_OTHER)
 
 
+@main.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder [default: outputs/<INPUT file name>/].",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.5),
+    help="Seconds to search for a better schedule [default: by event size, 10-300 s].",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Solver threads (1 with a fixed seed gives a reproducible schedule).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing output folder (the old one is kept as a backup beside it).",
+)
+def schedule(
+    input_file: Path,
+    out_dir: Path | None,
+    time_limit: float | None,
+    workers: int,
+    seed: int,
+    force: bool,
+) -> None:
+    """Optimise the programme of INPUT and write schedule, agendas and calendars.
+
+    Progress (objective, best bound, gap, time) goes to stderr; Ctrl-C stops the search
+    and keeps the best schedule found so far.
+    """
+    from models.solve import Infeasible, default_time_limit, solve
+    from scheduler.figures import quality_figures
+    from scheduler.report import problems_text
+    from scheduler.write_outputs import OutputExists, refuse_unless_forced, write_outputs
+
+    out_dir = out_dir or Path("outputs") / input_file.stem
+    try:
+        refuse_unless_forced(out_dir, force)  # before solving: nobody should wait to be refused
+    except OutputExists as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INPUT)
+    result = _read_or_exit(input_file)
+    if result.warnings:
+        click.echo(problems_text(result.warnings), err=True)
+    event = result.event
+    limit = default_time_limit(event) if time_limit is None else time_limit
+    click.echo(
+        f"Scheduling {event.settings.name}: {len(event.attendees)} attendees, "
+        f"{len(event.candidates)} candidate pairs, {len(event.slots)} slots, "
+        f"{len(event.tables)} tables; searching up to {limit:g} s with {workers} worker(s), "
+        f"seed {seed} (Ctrl-C stops and keeps the best so far).",
+        err=True,
+    )
+    try:
+        plan = solve(event, time_limit=limit, workers=workers, seed=seed, progress=_print_progress)
+    except Infeasible as exc:
+        click.echo("No schedule can keep every hard rule. These clash:", err=True)
+        for conflict in exc.conflicts:
+            click.echo(f"  {conflict}", err=True)
+        sys.exit(EXIT_INFEASIBLE)
+    try:
+        write_outputs(
+            out_dir,
+            event,
+            plan,
+            input_path=input_file,
+            force=force,
+            notify=lambda msg: click.echo(msg, err=True),
+        )
+    except OutputExists as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INPUT)
+    except OSError as exc:
+        click.echo(f"Could not write {out_dir}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_OTHER)
+    click.echo(_final_line(plan, quality_figures(event, plan), out_dir))
+
+
+def _read_or_exit(input_file: Path):
+    """The registration's ReadResult; on errors print them all and exit 2."""
+    from scheduler.read_workbook import read_workbook
+    from scheduler.report import problems_text
+
+    try:
+        result = read_workbook(input_file)
+    except Exception as exc:  # noqa: BLE001 - a bug must still not show the organiser a traceback
+        click.echo(
+            f"{input_file}: sigmeet failed while reading it ({exc!r}); please report this.",
+            err=True,
+        )
+        sys.exit(EXIT_OTHER)
+    if result.errors or result.event is None:
+        click.echo(problems_text(result.problems), err=True)
+        click.echo(f"{input_file} has errors: nothing was scheduled or written.", err=True)
+        sys.exit(EXIT_INPUT)
+    return result
+
+
+def _print_progress(p) -> None:
+    gap = "-" if p.gap is None else f"{100 * p.gap:.2f} %"
+    click.echo(
+        f"  {p.seconds:7.1f} s  solution {p.solutions:3d}  objective {p.objective:,.0f}"
+        f"  bound {p.bound:,.0f}  gap {gap}",
+        err=True,
+    )
+
+
+def _final_line(plan, figures: dict, out_dir: Path) -> str:
+    stats = plan.stats
+    gap = "" if stats.gap is None else f", gap {100 * stats.gap:.2f} %"
+    missed = (
+        f"; min_meetings missed by {', '.join(stats.min_meetings_missed)}"
+        if stats.min_meetings_missed
+        else ""
+    )
+    return (
+        f"{stats.status} after {stats.seconds:.1f} s{gap}: {figures['meetings']} meetings "
+        f"of {figures['candidate_pairs']} candidate pairs, weighted_share "
+        f"{figures['weighted_share']:.3f}, mutual_met {figures['mutual_met']}, "
+        f"attendees_without_meetings {figures['attendees_without_meetings']}, "
+        f"breaks {figures['breaks']}, panel_seats {figures['panel_seats']}{missed}. "
+        f"Wrote {out_dir}/"
+    )
+
+
 if __name__ == "__main__":
     main()

@@ -54,13 +54,13 @@ def write_outputs(
     written then.
     """
     out_dir = Path(out_dir)
-    _refuse_unless_forced(out_dir, force)
+    refuse_unless_forced(out_dir, force)
     input_path = Path(input_path)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-incomplete-", dir=out_dir.parent))
     try:
         write_folder(staging, event, schedule, input_path=input_path)
-        _refuse_unless_forced(out_dir, force)  # someone may have written there meanwhile
+        refuse_unless_forced(out_dir, force)  # someone may have written there meanwhile
         backup = _move_into_place(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -132,7 +132,7 @@ def input_stamp(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(mtime), tz=dt.UTC)
 
 
-def _refuse_unless_forced(out_dir: Path, force: bool) -> None:
+def refuse_unless_forced(out_dir: Path, force: bool) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputExists(f"{out_dir} is a file, not a folder; choose another output folder.")
     if force or not out_dir.exists() or not any(out_dir.iterdir()):
