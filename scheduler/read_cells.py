@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeVar
 
 from scheduler.domain import Problem
@@ -26,7 +27,7 @@ class Known:
     order: tuple[str, ...]
     complete: bool = True
 
-    @property
+    @cached_property
     def ids(self) -> frozenset[str]:
         return frozenset(self.order)
 
