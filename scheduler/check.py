@@ -533,7 +533,16 @@ def panel_room_clashes(ctx: Context) -> Iterator[Violation]:
 
 
 def consistency_warnings(ctx: Context) -> Iterator[Violation]:
+    id_row: dict[str, int] = {}
     for m in ctx.meetings:
+        if m.meeting and m.meeting in id_row:
+            yield Violation(
+                MEETINGS,
+                m.row,
+                "meeting_id",
+                f"meeting id {m.meeting} is also in row {id_row[m.meeting]}",
+            )
+        id_row.setdefault(m.meeting, m.row)
         pair = ctx.event.pair_of(m.a, m.b)
         if m.priority is not None and pair is not None and m.priority != pair.priority:
             yield Violation(

@@ -72,11 +72,9 @@ def validate(file: Path) -> None:
 
 @main.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument(
-    "schedule_file", metavar="SCHEDULE", type=click.Path(dir_okay=False, path_type=Path)
-)
+@click.argument("schedule_file", metavar="SCHEDULE", type=click.Path(path_type=Path))
 def check(input_file: Path, schedule_file: Path) -> None:
-    """Verify SCHEDULE (e.g. OUT/schedule.xlsx, made by any tool) against INPUT's hard rules.
+    """Verify SCHEDULE (OUT/schedule.xlsx or the folder OUT, made by any tool) against INPUT.
 
     Lists every broken rule with its Meetings/Panels row and prints the quality figures;
     exit 0 when every rule holds, 1 when one is broken, 2 when a workbook cannot be read.
@@ -98,6 +96,8 @@ def check(input_file: Path, schedule_file: Path) -> None:
         click.echo(problems_text(result.problems), err=True)
         click.echo(f"{input_file} has errors: fix them before checking a schedule.", err=True)
         sys.exit(EXIT_INPUT)
+    if schedule_file.is_dir():
+        schedule_file = schedule_file / "schedule.xlsx"
     try:
         report = check_workbook(result.event, schedule_file)
     except ScheduleUnreadable as exc:

@@ -127,6 +127,12 @@ def test_valid_schedule_exits_0_with_the_figures(files):
     assert "  meetings                    6" in result.output
 
 
+def test_output_folder_stands_for_its_schedule_workbook(files):
+    registration, schedule = files
+    result = run("check", registration, schedule.parent)
+    assert result.exit_code == 0, result.output
+
+
 def test_broken_rule_exits_1_naming_the_row(files):
     registration, schedule = files
     wb = load_workbook(schedule)

@@ -297,6 +297,15 @@ def test_priority_and_mutual_mismatch_are_warnings(book):
     assert {(w.rule, w.row) for w in report.warnings} == {("priority", 2), ("mutual", 2)}
 
 
+def test_duplicate_meeting_id_is_a_warning(book):
+    edit(book, "Meetings", 4, meeting="M-0002")
+    report = check_workbook(base_event(), book)
+    assert report.ok
+    assert [str(w) for w in report.warnings] == [
+        "Meetings row 4: meeting id M-0002 is also in row 3"
+    ]
+
+
 def test_unreadable_cell_names_the_row(book):
     edit(book, "Meetings", 3, start="quarter past nine")
     assert broken(book) == {("unreadable", "Meetings", 3)}
