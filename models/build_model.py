@@ -10,7 +10,7 @@ Objective (maximised; weights in models/weights.py, reasons in models/OBJECTIVE.
   - MIN_MEETINGS_SHORTFALL x meetings short of each attendee's min_meetings
   + meeting_value(priority, mutual) per meeting            (60 x priority, 90 x if mutual)
   + FAIRNESS[k-1] per attendee having at least k meetings   (240, 120, 80, 50, ...)
-  + seat_value(choice priority) per panel seat              (80 x priority)
+  + seat_value(choice priority) per panel seat              (120 x priority)
   - BREAK per break - IDLE_SLOT per idle slot               (20, 1)
 """
 

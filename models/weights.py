@@ -18,8 +18,8 @@ FAIRNESS = (240, 120, 80, 50, 30, 20, 10, 5)
 #    best meetings, so targets come before extra meetings for anyone.
 MIN_MEETINGS_SHORTFALL = 10 * (5 * MEETING_MUTUAL) + FAIRNESS[0] * 2
 
-# 4. Panel seats, by the attendee's choice priority (1..5): 80..400.
-PANEL_SEAT = 80
+# 4. Panel seats, by the attendee's choice priority (1..5): 120..600.
+PANEL_SEAT = 120
 
 # 5. Compact days: a break (a run of idle slots) and each idle slot. Small enough that
 #    compactness never costs even the least meeting on days of up to 40 slots.
