@@ -454,7 +454,14 @@ def main(
         if run_research
         else []
     )
-    command = "python -m benchmarks.run " + " ".join(sys.argv[1:])
+    command = f"python -m benchmarks.run --sizes {','.join(chosen) or 'none'} --repeats {repeats}"
+    if time_limit:
+        command += f" --time-limit {time_limit}"
+    command += f" --workers {workers} --seed {seed}"
+    if run_research:
+        command += " --research"
+        command += f" --research-instances {','.join(instances)}" if instances else ""
+        command += f" --research-time-limit {research_time_limit:g}"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         render(

@@ -1,0 +1,87 @@
+"""The benchmark runner: a short real run writes a results file; the research table is parsed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks.generate_event import generate
+from benchmarks.run import DEFAULT_RESEARCH_DIR, main, parse_time_limits, published_optima
+
+
+def _row(text: str, label: str) -> list[str]:
+    line = next(ln for ln in text.splitlines() if ln.startswith(f"| {label} |"))
+    return [c.strip() for c in line.strip("|").split("|")]
+
+
+def test_short_run_on_s_writes_both_engines_side_by_side(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    result = CliRunner().invoke(
+        main, ["--sizes", "S", "--repeats", "1", "--time-limit", "3", "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert "### S" in text and "Research benchmark" not in text
+    label, ours, theirs, ratio = _row(text, "meetings")
+    assert int(ours) > 100 and int(theirs) > 100
+    assert float(ratio) == pytest.approx(int(ours) / int(theirs), abs=0.01)
+    assert _row(text, "hard-rule violations")[1:3] == ["0", "0"]
+    for label in ("read time (s)", "model build time (s)", "solve time (s)", "peak memory (MB)"):
+        assert re.fullmatch(r"\d+(\.\d+)?", _row(text, label)[1]), label
+    registered = [a for a in generate("S", seed=0)["Attendees"] if a["status"] != "cancelled"]
+    size_row = _row(text, "S")
+    assert size_row[1] == str(len(registered)) and int(size_row[3]) > 200  # candidate pairs
+    assert "failed" not in text
+
+
+@pytest.mark.skipif(
+    not (DEFAULT_RESEARCH_DIR / "README.md").exists(), reason="research workbooks not beside us"
+)
+def test_research_selection_runs_only_the_named_instances(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    result = CliRunner().invoke(
+        main,
+        [
+            "--sizes",
+            "none",
+            "--research-instances",
+            "tic-12,forum-13",
+            "--research-time-limit",
+            "3",
+            "--out",
+            str(out),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    rows = [ln for ln in text.splitlines() if re.match(r"\| (tic|forum)", ln)]
+    assert [r.split("|")[1].strip() for r in rows] == ["tic-12", "forum-13"]
+    tic = _row(text, "tic-12")
+    assert re.fullmatch(r"\d+/125", tic[1]) and tic[2] in ("yes", "no")
+    assert tic[4] == "0" and tic[6] == "0.1"  # published optimum and time, from the README
+    assert "### S" not in text
+
+
+def test_published_optima_are_read_from_the_readme_table(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# Instances\n\n| other | table |\n|---|---|\n| x | y |\n\n"
+        "| instance | attendees | optimum breaks | best published time (s) |\n"
+        "|---|---|---|---|\n| alpha-1 | 10 | 3 | 0.5 |\n| beta-2 | 12 | ? | 7 |\n\nText.\n"
+    )
+    assert published_optima(readme) == {"alpha-1": (3, 0.5), "beta-2": (None, 7.0)}
+
+
+def test_time_limits_for_every_size_or_per_size():
+    assert set(parse_time_limits("20").values()) == {20.0}
+    limits = parse_time_limits("s=5,XL=600")
+    assert limits["S"] == 5.0 and limits["XL"] == 600.0 and limits["M"] == 60.0
+
+
+def test_unknown_size_is_refused_in_words(tmp_path):
+    result = CliRunner().invoke(main, ["--sizes", "S,XXL", "--out", str(tmp_path / "r.md")])
+    assert result.exit_code == 2 and "unknown size XXL" in result.output
