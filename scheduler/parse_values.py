@@ -172,8 +172,6 @@ def _time_from_text(text: str, value: object) -> dt.time | None:
     if m is None:
         return None
     hour, minute, second = int(m[1]), int(m[2] or 0), int(m[3] or 0)
-    if m[2] is None and m[4] is None:
-        return None  # a bare number such as "9" is too ambiguous to guess
     if m[4]:
         if not 1 <= hour <= 12:
             raise ValueProblem(f"{shown(value)} is not a time of day")

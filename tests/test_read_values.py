@@ -83,6 +83,8 @@ def test_unreadable_dates_say_why(raw, message):
         ("12:00 PM", dt.time(12, 0)),
         ("12:30 a.m.", dt.time(0, 30)),
         ("9 am", dt.time(9, 0)),
+        ("9", dt.time(9, 0)),  # a bare hour, as text or as a number
+        (9, dt.time(9, 0)),
         ("9.00", dt.time(9, 0)),
         ("14.30", dt.time(14, 30)),
         ("9h30", dt.time(9, 30)),
@@ -107,7 +109,8 @@ def test_times_in_every_accepted_form(raw, expected):
         ("9:75", '"9:75" is not a time of day'),
         ("13:00 PM", '"13:00 PM" is not a time of day'),
         ("noon", '"noon" is not a time (write it like 09:00 or 9:00 AM)'),
-        ("9", '"9" is not a time (write it like 09:00 or 9:00 AM)'),
+        ("930", '"930" is not a time (write it like 09:00 or 9:00 AM)'),
+        ("9:00 noon", '"9:00 noon" is not a time (write it like 09:00 or 9:00 AM)'),
         (9.75, '"9.75" is not a time of day'),
         (FEB27, '"2013-02-27" is a date, not a time'),
     ],
