@@ -158,6 +158,6 @@ def read_sessions(
         problems.append(Problem(SESSIONS.name, None, None, "there are no sessions"))
     complete = sheet is not None and "session" in sheet.columns
     # Resolved session lists follow time order; ids of broken rows still count as known.
-    timed = [s.id for s in ordered]
-    order = tuple(timed + [i for i in ids if i not in set(timed)])
+    timed = tuple(s.id for s in ordered)
+    order = timed + tuple(i for i in ids if i not in timed)
     return tuple(ordered), Known("session", SESSIONS.name, order, complete), rows

@@ -174,3 +174,27 @@ def test_formulas_are_read_as_their_cached_values(tmp_path):
     assert result.errors == ()
     (request,) = result.event.requests
     assert (request.target, request.priority) == ("B", 4)
+
+
+def test_repeated_columns_and_look_alike_sheets_are_warned_about(tmp_path):
+    sheets = minimal(
+        Tables=[["table", "Table"], ["T1", "T9"]],
+        **{"TABLES ": [["table"], ["T5"]]},
+    )
+    result = read_workbook(write_raw(tmp_path / "w.xlsx", sheets))
+    assert [str(p) for p in result.problems] == [
+        'Tables: two sheets are named like "Tables" ("Tables" and "TABLES "); '
+        "only the first one is read",
+        'Tables row 1, column "table": this column appears twice; only the first one is read',
+    ]
+    assert [t.id for t in result.event.tables] == ["T1"]
+
+
+def test_a_sheet_without_header_or_rows(tmp_path):
+    result = read_workbook(write_raw(tmp_path / "w.xlsx", minimal(Attendees=[])))
+    assert [str(p) for p in result.errors] == [
+        'Attendees: the required column "id" is missing (the header row needs it)',
+        'Attendees: the required column "name" is missing (the header row needs it)',
+        'Attendees: the required column "organisation" is missing (the header row needs it)',
+        "Attendees: there are no attendees",
+    ]
