@@ -7,6 +7,9 @@ is free. Then meetings: candidate pairs (mutual ones only under `mutual_only`) b
 highest first, then by the row of the pair's first request, each booked in the earliest slot
 where both are present, available and free, under their caps and the back-to-back limit, with
 a table free (a host's own table when one of them hosts). Nothing is ever moved.
+
+A panel counts toward the back-to-back limit like a meeting: stricter than the contract
+asks, as a cautious organiser would be.
 """
 
 from __future__ import annotations
