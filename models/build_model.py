@@ -44,7 +44,8 @@ class Built:
     fairness: list[tuple[list[int], list[int]]] = field(default_factory=list)  # g_k, inputs
     shortfalls: list[tuple[int, int, list[int]]] = field(default_factory=list)  # v, target, in
     run_starts: list[tuple[int, int, int]] = field(default_factory=list)  # v, cur, prev
-    days: list[tuple[int, int, int, list[tuple[int, int]]]] = field(default_factory=list)
+    # any, started, ongoing (per position of the busy range), [(position, busy)]
+    days: list[tuple[int, list, list, list[tuple[int, int]]]] = field(default_factory=list)
     busy: dict[tuple[int, int], object] = field(default_factory=dict)  # (attendee, slot)
     meeting_busy: dict[tuple[int, int], object] = field(default_factory=dict)
 
@@ -257,17 +258,11 @@ def _compact_days(built: Built, event: Event) -> tuple[list, list]:
             busy = [(pos, b) for pos, b in busy if b is not None]
             if len(busy) < 2:
                 continue
-            n = len(days[day])
             anyb = model.new_bool_var(f"any{who},{day}")
-            first = model.new_int_var(0, n - 1, f"first{who},{day}")
-            last = model.new_int_var(0, n - 1, f"last{who},{day}")
             model.add(sum(b for _, b in busy) >= anyb)
-            model.add(last >= first)
             starts = []
             prev_pos, prev = -2, None
             for pos, b in busy:
-                model.add(first <= pos).only_enforce_if(b)
-                model.add(last >= pos).only_enforce_if(b)
                 if prev is not None and prev_pos == pos - 1:
                     st = model.new_bool_var(f"st{who},{day},{pos}")
                     model.add_bool_or([st, ~b, prev])
@@ -276,18 +271,39 @@ def _compact_days(built: Built, event: Event) -> tuple[list, list]:
                 else:
                     starts.append(b)
                 prev_pos, prev = pos, b
-            built.days.append(
-                (anyb.index, first.index, last.index, [(p, b.index) for p, b in busy])
-            )
-            # breaks = runs - any; idle = last - first + any - busy slots
-            terms += starts + [anyb, last, first, anyb] + [b for _, b in busy]
+            # breaks = runs - any
+            terms += starts + [anyb]
             coeffs += [-weights.BREAK] * len(starts) + [weights.BREAK]
-            coeffs += [-weights.IDLE_SLOT, weights.IDLE_SLOT, -weights.IDLE_SLOT]
-            coeffs += [weights.IDLE_SLOT] * len(busy)
+            spans = _day_span(built, busy, f"{who},{day}") if weights.IDLE_SLOT else ([], [])
+            built.days.append((anyb.index, spans[0], spans[1], [(p, b.index) for p, b in busy]))
+            if weights.IDLE_SLOT:
+                # idle slots = (started + not yet ended) over the range - range x any - busy
+                width = busy[-1][0] - busy[0][0] + 1
+                terms += spans[0] + spans[1] + [anyb] + [b for _, b in busy]
+                coeffs += [-weights.IDLE_SLOT] * (2 * width) + [weights.IDLE_SLOT * width]
+                coeffs += [weights.IDLE_SLOT] * len(busy)
     return terms, coeffs
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _day_span(built: Built, busy: list[tuple[int, object]], name: str) -> tuple[list, list]:
+    """Per position from the first to the last one that may be busy: "has started" and "not
+    yet ended" literals (monotone, implied by busy), whose sums measure the day's span."""
+    model = built.model
+    lo, hi = busy[0][0], busy[-1][0]
+    at = dict(busy)
+    started = [model.new_bool_var(f"sd{name},{p}") for p in range(lo, hi + 1)]
+    ongoing = [model.new_bool_var(f"on{name},{p}") for p in range(lo, hi + 1)]
+    for k, p in enumerate(range(lo, hi + 1)):
+        if p in at:
+            model.add_implication(at[p], started[k])
+            model.add_implication(at[p], ongoing[k])
+        if k:
+            model.add_implication(started[k - 1], started[k])
+            model.add_implication(ongoing[k], ongoing[k - 1])
+    return started, ongoing
 
 
 def _indicator(built: Built, lits: list, name: str):

@@ -34,11 +34,13 @@ def complete_hint(built: Built, choice: Choice) -> np.ndarray:
         val[v] = max(0, target - int(val[inputs].sum()))
     for v, cur, prev in built.run_starts:
         val[v] = int(val[cur] == 1 and val[prev] == 0)
-    for anyb, first, last, busy in built.days:
+    for anyb, started, ongoing, busy in built.days:
         on = [pos for pos, b in busy if val[b]]
         val[anyb] = int(bool(on))
-        val[first] = min(on) if on else 0
-        val[last] = max(on) if on else 0
+        lo = busy[0][0]
+        for k, (s, e) in enumerate(zip(started, ongoing, strict=True)):
+            val[s.index] = int(bool(on) and min(on) <= lo + k)
+            val[e.index] = int(bool(on) and max(on) >= lo + k)
     return val
 
 

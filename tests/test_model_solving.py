@@ -1,0 +1,90 @@
+"""Solver behaviour on a generated event: reproducible with one worker, progress, Ctrl-C, hints."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate_event import generate
+from models.solve import default_time_limit, solve
+from scheduler.read_workbook import read_workbook
+from scheduler.write_registration import write_registration
+from tests.model_helpers import assert_checked
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    path = write_registration(tmp_path_factory.mktemp("gen") / "s.xlsx", generate("S", seed=3))
+    result = read_workbook(path)
+    assert not result.errors
+    return path, result.event
+
+
+def test_same_seed_one_worker_gives_the_same_schedule(small, tmp_path):
+    _, event = small
+    first = solve(event, time_limit=2, workers=1, seed=7)
+    second = solve(event, time_limit=2, workers=1, seed=7)
+    assert first.meetings == second.meetings and first.panels == second.panels
+    assert first.stats.objective == second.stats.objective
+    assert_checked(event, first, tmp_path)
+
+
+def test_progress_reports_improving_solutions_and_stats_are_filled(small):
+    _, event = small
+    seen = []
+    schedule = solve(event, time_limit=3, workers=2, seed=1, progress=seen.append)
+    assert seen and [p.solutions for p in seen] == list(range(1, len(seen) + 1))
+    assert all(p.objective <= p.bound for p in seen)
+    assert [p.objective for p in seen] == sorted(p.objective for p in seen)
+    stats = schedule.stats
+    assert stats.status in ("OPTIMAL", "FEASIBLE") and stats.workers == 2 and stats.seed == 1
+    assert stats.objective >= seen[0].objective and stats.gap >= 0
+    assert stats.seconds < 3 + 10  # build and greedy included
+
+
+def test_previous_schedule_is_kept_when_nothing_changed(small):
+    _, event = small
+    first = solve(event, time_limit=2, workers=1)
+    again = solve(event, time_limit=0.5, workers=1, previous=first)
+    kept = {(m.a, m.b, m.slot) for m in first.meetings} & {
+        (m.a, m.b, m.slot) for m in again.meetings
+    }
+    assert len(kept) >= 0.9 * len(first.meetings)
+
+
+def test_default_time_limit_grows_with_size(small):
+    _, event = small
+    assert 10 <= default_time_limit(event) <= 300
+
+
+def test_ctrl_c_stops_the_search_and_keeps_the_best_schedule(small):
+    path, _ = small
+    script = (
+        "import sys\n"
+        "from models.solve import solve\n"
+        "from scheduler.read_workbook import read_workbook\n"
+        "event = read_workbook(sys.argv[1]).event\n"
+        "print('solving', flush=True)\n"
+        "s = solve(event, time_limit=120, workers=2)\n"
+        "print(s.stats.status, len(s.meetings), flush=True)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert child.stdout.readline().strip() == "solving"
+    time.sleep(6)  # build, greedy and presolve done; searching
+    started = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=60)
+    assert time.monotonic() - started < 20
+    status, meetings = out.split()
+    assert status in ("FEASIBLE", "OPTIMAL") and int(meetings) > 0
