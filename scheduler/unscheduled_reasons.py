@@ -153,24 +153,28 @@ class _Context:
 
         limit = ev.settings.max_consecutive
         if limit is not None:
-            free = _bits(
-                [
-                    i
-                    for i in self.indices(free)
-                    if self.run_through(a.id, i) <= limit and self.run_through(b.id, i) <= limit
-                ]
-            )
-            if not free:
+            blocked = {a.id: 0, b.id: 0}
+            allowed = []
+            for i in self.indices(free):
+                over = [x for x in (a.id, b.id) if self.run_through(x, i) > limit]
+                for x in over:
+                    blocked[x] += 1
+                if not over:
+                    allowed.append(i)
+            if not allowed:
+                everywhere = [x for x in (a, b) if blocked[x.id] == _count(free)]
+                who = " and ".join(_who(x) for x in everywhere) or "one of them"
                 return TOO_MANY_IN_A_ROW, (
-                    f"each slot both are free would give one of them more than {limit} "
-                    "meetings in a row"
+                    f"{_at_slots(_count(free))} both are free, {who} would have more than "
+                    f"{limit} meetings in a row"
                 )
+            free = _bits(allowed)
 
         if not (a.host_table or b.host_table):
             with_table = free & self.open_table_free
             if not with_table:
                 return LOWER_PRIORITY, (
-                    f"every table was taken at the {_count(free)} slots both were free"
+                    f"{_at_slots(_count(free))} both were free, every table was taken"
                 )
             free = with_table
         first = self.slots[self.indices(free)[0]]
@@ -223,3 +227,7 @@ class _Context:
 
 def _meetings(n: int) -> str:
     return f"{n} meeting" if n == 1 else f"{n} meetings"
+
+
+def _at_slots(n: int) -> str:
+    return "at the one slot" if n == 1 else f"at each of the {n} slots"

@@ -181,7 +181,10 @@ def test_max_consecutive_blocks_the_only_free_slot(tmp_path):
         ),
         meetings=[("P1", "P2", 0, "T1"), ("P1", "P3", 2, "T1")],
     )
-    assert got[("P1", "P4")][0] == TOO_MANY_IN_A_ROW
+    assert got[("P1", "P4")] == (
+        TOO_MANY_IN_A_ROW,
+        "at the one slot both are free, Name P1 (P1) would have more than 2 meetings in a row",
+    )
 
 
 def test_taken_tables_mean_lower_priority_and_a_free_table_means_not_placed(tmp_path):
@@ -193,7 +196,7 @@ def test_taken_tables_mean_lower_priority_and_a_free_table_means_not_placed(tmp_
     got = reasons(tmp_path / "full", one_table, meetings=busy + [("P2", "P3", 2, "T1")])
     assert got[("P1", "P4")] == (
         LOWER_PRIORITY,
-        "every table was taken at the 2 slots both were free",
+        "at each of the 2 slots both were free, every table was taken",
     )
     got = reasons(tmp_path / "free", one_table, meetings=busy)
     reason, details = got[("P1", "P4")]
