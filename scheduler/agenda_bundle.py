@@ -10,16 +10,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler.agenda_items import (
-    AgendaItem,
-    activities_by_attendee,
-    away_by_attendee,
-    personal_timeline,
-)
-from scheduler.domain import Event, Schedule
+from scheduler.agenda_items import AgendaItem, away_by_attendee, personal_timeline
+from scheduler.domain import Attendee, Event
 from scheduler.excel_style import FORMULA_PREFIXES
 from scheduler.slug import agenda_stems
 from scheduler.write_agendas import write_agenda_workbook
@@ -40,45 +36,44 @@ class AgendaFiles:
     ics: str
 
 
-def write_agenda_bundle(
+def plan_agenda_files(out_dir: Path, people: Sequence[Attendee]) -> list[AgendaFiles]:
+    """Where each attendee's files go (Attendees order), checked to stay in `agendas/`."""
+    folder = out_dir / AGENDAS_DIR
+    inside = folder.resolve()
+    stems = agenda_stems(people)
+    planned = []
+    for attendee in people:
+        names = [f"{stems[attendee.id]}{ext}" for ext in (".xlsx", ".ics")]
+        for name in names:
+            if (folder / name).resolve().parent != inside:
+                raise ValueError(f"agenda file name escapes the agendas folder: {name!r}")
+        planned.append(AgendaFiles(attendee.id, *(f"{AGENDAS_DIR}/{n}" for n in names)))
+    return planned
+
+
+def write_agenda_files(
     out_dir: Path,
     event: Event,
-    schedule: Schedule,
+    activities: dict[str, list[AgendaItem]],
+    files: Sequence[AgendaFiles],
     *,
     dtstamp: dt.datetime,
-    activities: dict[str, list[AgendaItem]] | None = None,
-) -> list[AgendaFiles]:
-    """Write every attendee's agenda and calendar, the zip and the contacts list into
-    `out_dir`; return the files per attendee in Attendees order. Cancelled attendees get none.
-    """
-    if activities is None:
-        activities = activities_by_attendee(event, schedule)
-    folder = out_dir / AGENDAS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    inside = folder.resolve()
-    people = [a for a in event.attendees if not a.cancelled]
-    stems = agenda_stems(people)
+) -> None:
+    """Write the agenda workbook and calendar of each attendee in `files`."""
+    (out_dir / AGENDAS_DIR).mkdir(parents=True, exist_ok=True)
     timezone = event_timezone(event)
     away = away_by_attendee(event)
-    written = []
-    for attendee in people:
-        xlsx, ics = (folder / f"{stems[attendee.id]}{ext}" for ext in (".xlsx", ".ics"))
-        for path in (xlsx, ics):
-            if path.resolve().parent != inside:
-                raise ValueError(f"agenda file name escapes the agendas folder: {path.name!r}")
-        mine = activities.get(attendee.id, [])
-        timeline = personal_timeline(event, attendee, mine, away.get(attendee.id, ()))
-        write_agenda_workbook(xlsx, event, attendee, timeline)
-        write_calendar(ics, event, attendee, mine, dtstamp=dtstamp, timezone=timezone)
-        written.append(
-            AgendaFiles(attendee.id, f"{AGENDAS_DIR}/{xlsx.name}", f"{AGENDAS_DIR}/{ics.name}")
-        )
-    write_zip(out_dir / ZIP_NAME, out_dir, written, dtstamp)
-    write_contacts(out_dir / CONTACTS_NAME, event, written)
-    return written
+    for f in files:
+        attendee = event.attendee[f.attendee]
+        mine = activities.get(f.attendee, [])
+        timeline = personal_timeline(event, attendee, mine, away.get(f.attendee, ()))
+        write_agenda_workbook(out_dir / f.xlsx, event, attendee, timeline)
+        write_calendar(out_dir / f.ics, event, attendee, mine, dtstamp=dtstamp, timezone=timezone)
 
 
-def write_zip(path: Path, out_dir: Path, files: list[AgendaFiles], dtstamp: dt.datetime) -> None:
+def write_zip(
+    path: Path, out_dir: Path, files: Sequence[AgendaFiles], dtstamp: dt.datetime
+) -> None:
     """Zip all agenda files; entry dates are `dtstamp` so the zip changes only with content."""
     when = dtstamp.timetuple()[:6]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -95,7 +90,7 @@ def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
-def write_contacts(path: Path, event: Event, files: list[AgendaFiles]) -> None:
+def write_contacts(path: Path, event: Event, files: Sequence[AgendaFiles]) -> None:
     # utf-8-sig: Excel and Word's mail merge read accents right only with the byte-order mark.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)

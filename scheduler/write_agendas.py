@@ -28,6 +28,7 @@ from scheduler.excel_style import (
 
 AGENDA_COLUMNS = ("date", "from", "to", "what", "with", "organisation", "where")
 HEADER_ROW = 6
+WHAT_COLUMN = AGENDA_COLUMNS.index("what") + 1
 
 
 def event_dates(event: Event) -> str:
@@ -84,8 +85,7 @@ def write_agenda_workbook(
         put_row(ws, row, values)
         widths = [max(w, shown_width(v)) for w, v in zip(widths, values, strict=True)]
         if item.kind in (FREE, AWAY):
-            for column in range(1, len(AGENDA_COLUMNS) + 1):
-                ws.cell(row=row, column=column).font = MUTED_FONT
+            ws.cell(row=row, column=WHAT_COLUMN).font = MUTED_FONT
     if not timeline:
         put(ws, HEADER_ROW + 1, 1, "Nothing scheduled for you.").font = MUTED_FONT
     set_widths(ws, widths)

@@ -18,10 +18,17 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from scheduler.agenda_bundle import write_agenda_bundle
-from scheduler.agenda_items import activities_by_attendee
+from scheduler.agenda_bundle import (
+    CONTACTS_NAME,
+    ZIP_NAME,
+    plan_agenda_files,
+    write_contacts,
+    write_zip,
+)
+from scheduler.agenda_items import AgendaItem, activities_by_attendee
 from scheduler.domain import Event, Schedule
 from scheduler.figures import quality_figures
+from scheduler.output_jobs import OutputContext, default_workers, plan_jobs, run_jobs
 from scheduler.sheets_agendas import build_agendas_sheet
 from scheduler.sheets_grid import build_grid_sheet
 from scheduler.sheets_panel_rosters import build_panel_rosters_sheet
@@ -46,10 +53,12 @@ def write_outputs(
     input_path: str | Path,
     force: bool = False,
     notify: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> Path:
     """Write every output file of `schedule` into `out_dir`; return `out_dir`.
 
     `notify` receives one-line messages for the user (e.g. where a previous run was moved).
+    `workers` is the number of processes writing files (None: by event size and CPUs).
     Raises `OutputExists` when `out_dir` is not empty and `force` is false; nothing is
     written then.
     """
@@ -59,7 +68,7 @@ def write_outputs(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-incomplete-", dir=out_dir.parent))
     try:
-        write_folder(staging, event, schedule, input_path=input_path)
+        write_folder(staging, event, schedule, input_path=input_path, workers=workers)
         refuse_unless_forced(out_dir, force)  # someone may have written there meanwhile
         backup = _move_into_place(staging, out_dir)
     except BaseException:
@@ -70,12 +79,33 @@ def write_outputs(
     return out_dir
 
 
-def write_folder(folder: Path, event: Event, schedule: Schedule, *, input_path: Path) -> None:
-    """Write all output files into `folder` (which exists)."""
+def write_folder(
+    folder: Path,
+    event: Event,
+    schedule: Schedule,
+    *,
+    input_path: Path,
+    workers: int | None = None,
+) -> None:
+    """Write all output files into `folder` (which exists).
+
+    `workers`: processes to write with; None chooses by event size and CPUs.
+    """
     activities = activities_by_attendee(event, schedule)
-    write_schedule_workbook(folder / SCHEDULE_NAME, event, schedule, input_path, activities)
-    write_agenda_bundle(
-        folder, event, schedule, dtstamp=input_stamp(input_path), activities=activities
+    people = [a for a in event.attendees if not a.cancelled]
+    files = plan_agenda_files(folder, people)
+    if workers is None:
+        workers = default_workers(len(files))
+    dtstamp = input_stamp(input_path)
+    ctx = OutputContext(folder, event, schedule, activities, input_path, dtstamp)
+    run_jobs(ctx, plan_jobs(files, workers), workers, write_schedule_job)
+    write_zip(folder / ZIP_NAME, folder, files, dtstamp)
+    write_contacts(folder / CONTACTS_NAME, event, files)
+
+
+def write_schedule_job(ctx: OutputContext) -> None:
+    write_schedule_workbook(
+        ctx.folder / SCHEDULE_NAME, ctx.event, ctx.schedule, ctx.input_path, ctx.activities
     )
 
 
@@ -84,7 +114,7 @@ def write_schedule_workbook(
     event: Event,
     schedule: Schedule,
     input_path: Path,
-    activities: dict | None = None,
+    activities: dict[str, list[AgendaItem]] | None = None,
 ) -> Path:
     wb = Workbook()
     wb.remove(wb.active)

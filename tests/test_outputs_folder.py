@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from openpyxl import load_workbook
 from outputs_helpers import demo_event, demo_schedule
 
 from scheduler.domain import Meeting
@@ -80,3 +81,23 @@ def test_a_file_in_the_way_is_refused(tmp_path, demo):
     (tmp_path / "out").write_text("not a folder")
     with pytest.raises(OutputExists):
         write_outputs(tmp_path / "out", event, schedule, input_path=input_path, force=True)
+
+
+def test_several_processes_write_the_same_files_as_one(tmp_path, demo):
+    event, schedule, input_path = demo
+    one = write_outputs(tmp_path / "one", event, schedule, input_path=input_path, workers=1)
+    two = write_outputs(tmp_path / "two", event, schedule, input_path=input_path, workers=2)
+    names = sorted(p.name for p in (one / "agendas").iterdir())
+    assert names == sorted(p.name for p in (two / "agendas").iterdir())
+    for name in names:
+        if name.endswith(".ics"):
+            assert (one / "agendas" / name).read_bytes() == (two / "agendas" / name).read_bytes()
+        else:
+            assert cell_values(one / "agendas" / name) == cell_values(two / "agendas" / name)
+    assert cell_values(one / "schedule.xlsx") == cell_values(two / "schedule.xlsx")
+    assert (one / "contacts.csv").read_bytes() == (two / "contacts.csv").read_bytes()
+
+
+def cell_values(path) -> dict[str, list[tuple]]:
+    wb = load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
