@@ -1,17 +1,20 @@
 """A quick priority-first schedule, used as the solver's starting point (and as a fallback).
 
 Pins first, then panels (each at its first time the moderator and the room are free, seats by
-choice priority), then meetings: pairs by value, each at the free slot that best joins the two
-attendees' existing activities (earliest on ties). It keeps every hard rule the model has, so
-the solver starts from a feasible schedule.
+choice priority), then meetings: pairs by their current worth (priority value plus what the
+meeting adds to fairness and minimum targets, re-evaluated as attendees fill up), each at the
+free slot that best joins the two attendees' existing activities (earliest on ties). It keeps
+every hard rule the model has, so the solver starts from a feasible schedule.
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
 
+from models import weights
 from models.availability import Availability
 from models.meeting_options import POOL, MeetingOptions
 from models.panel_options import PanelOptions
@@ -50,10 +53,30 @@ def greedy(
     for i in free[np.lexsort((slot[free], pair[free]))]:
         by_pair.setdefault(int(pair[i]), []).append(int(i))
     earlier = _previous_rows(event, mo, previous, by_pair)
-    order = sorted(by_pair, key=lambda p: (p not in earlier, -int(value[by_pair[p][0]]), p))
-    for p in order:
-        if p in earlier and state.fits(earlier[p]):
+    for p in sorted(earlier):
+        if state.fits(earlier[p]):
             state.take(earlier[p])
+            del by_pair[p]
+    targets = np.array([x.min_meetings or 0 for x in event.attendees])
+
+    def worth(p: int) -> int:
+        """The pair's value now: priority, plus what it adds to fairness and targets."""
+        i = by_pair[p][0]
+        total = int(value[i])
+        for who in (state.a[i], state.b[i]):
+            k = state.count[who]
+            total += weights.FAIRNESS[k] if k < len(weights.FAIRNESS) else 0
+            total += weights.MIN_MEETINGS_SHORTFALL if k < targets[who] else 0
+        return total
+
+    # Lazy max-heap: a pair's worth only falls as its attendees get meetings.
+    heap = [(-worth(p), p) for p in sorted(by_pair)]
+    heapq.heapify(heap)
+    while heap:
+        key, p = heapq.heappop(heap)
+        now = worth(p)
+        if now < -key:
+            heapq.heappush(heap, (-now, p))
             continue
         best, best_score = None, None
         for i in by_pair[p]:
