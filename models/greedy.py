@@ -81,7 +81,7 @@ def greedy(
         best, best_score = None, None
         for i in by_pair[p]:
             if state.fits(i):
-                score = -state.adjacency(i)
+                score = state.day_cost(i)
                 if best_score is None or score < best_score:
                     best, best_score = i, score
         if best is not None:
@@ -131,6 +131,15 @@ class _State:
         self.k = event.settings.max_consecutive
         self.session_of = [s.session for s in event.slots]
         self.taken: list[int] = []
+        days = sorted({s.date for s in event.slots})
+        self.day_slots = [np.array([s.index for s in event.slots if s.date == d]) for d in days]
+        self.day_of = np.zeros(n_slots, dtype=int)
+        self.pos_of = np.zeros(n_slots, dtype=int)
+        for d, slots in enumerate(self.day_slots):
+            self.day_of[slots] = d
+            self.pos_of[slots] = np.arange(len(slots))
+        self.first = np.full((n_att, len(days)), -1, dtype=int)
+        self.last = np.full((n_att, len(days)), -1, dtype=int)
 
     def fits(self, i: int) -> bool:
         a, b, s = self.a[i], self.b[i], self.slot[i]
@@ -155,16 +164,39 @@ class _State:
                 t += step
         return run
 
-    def adjacency(self, i: int) -> int:
-        s, n = self.slot[i], self.busy.shape[1]
-        near = [t for t in (s - 1, s + 1) if 0 <= t < n]
-        return int(sum(self.busy[x, t] for x in (self.a[i], self.b[i]) for t in near))
+    def day_cost(self, i: int) -> int:
+        """Extra breaks and idle slots (in objective points) if meeting row i happened."""
+        s = self.slot[i]
+        day, pos = self.day_of[s], self.pos_of[s]
+        total = 0
+        for who in (self.a[i], self.b[i]):
+            first, last = self.first[who, day], self.last[who, day]
+            if first < 0:
+                continue
+            if pos < first or pos > last:
+                gap = first - pos - 1 if pos < first else pos - last - 1
+                total += (weights.BREAK if gap > 0 else 0) + weights.IDLE_SLOT * gap
+            else:
+                row = self.day_busy(who, day)
+                near = int(row[pos - 1]) + int(row[pos + 1])
+                total += weights.BREAK * (1 - near) - weights.IDLE_SLOT
+        return total
+
+    def day_busy(self, who: int, day: int) -> np.ndarray:
+        return self.busy[who, self.day_slots[day]]
+
+    def _mark(self, who: int, s: int) -> None:
+        day, pos = self.day_of[s], self.pos_of[s]
+        if self.first[who, day] < 0 or pos < self.first[who, day]:
+            self.first[who, day] = pos
+        self.last[who, day] = max(self.last[who, day], pos)
 
     def take(self, i: int) -> None:
         a, b, s, t = self.a[i], self.b[i], self.slot[i], self.tclass[i]
         for x in (a, b):
             self.meeting[x, s] = self.busy[x, s] = True
             self.count[x] += 1
+            self._mark(x, s)
         if t == POOL:
             self.pool_left[s] -= 1
         else:
@@ -179,6 +211,7 @@ class _State:
     def join_panel(self, who: int, opt) -> None:
         for s in opt.slots:
             self.busy[who, s] = True
+            self._mark(who, s)
         self.panel_times.setdefault(who, []).append((opt.start, opt.end))
 
 

@@ -88,3 +88,30 @@ def test_ctrl_c_stops_the_search_and_keeps_the_best_schedule(small):
     assert time.monotonic() - started < 20
     status, meetings = out.split()
     assert status in ("FEASIBLE", "OPTIMAL") and int(meetings) > 0
+
+
+def test_greedy_hint_is_complete_and_keeps_every_hard_rule(small):
+    from ortools.sat.python import cp_model
+
+    from models.availability import availability
+    from models.build_model import build_model
+    from models.greedy import greedy
+    from models.hint import complete_hint, set_hint
+    from models.meeting_options import meeting_options
+    from models.panel_options import panel_options
+
+    _, event = small
+    av = availability(event)
+    mo, _ = meeting_options(event, av)
+    po, _ = panel_options(event, av)
+    built = build_model(event, av, mo, po)
+    choice = greedy(event, av, mo, po)
+    set_hint(built, complete_hint(built, choice))
+    hint = built.model.proto.solution_hint
+    assert sorted(hint.vars) == list(range(len(built.model.proto.variables)))
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    assert solver.solve(built.model) == cp_model.OPTIMAL  # everything fixed: the hint itself
+    assert len(choice.meetings) > 0.5 * len(event.candidates)
