@@ -104,7 +104,7 @@ def add_panels(built: Built, event: Event, po: PanelOptions, explain: bool) -> N
             continue
         run = model.new_bool_var(f"run{p}")
         built.run[p] = run
-        model.add(sum(built.option[o] for o in opts) == run)
+        model.add(_sum(built.option[o] for o in opts) == run)
         built.assumptions.append((run, panel_label(panel)))
     seats_of: dict[int, list[int]] = {}
     for s, seat in enumerate(po.seats):
@@ -114,7 +114,7 @@ def add_panels(built: Built, event: Event, po: PanelOptions, explain: bool) -> N
         panel = event.panels[p]
         room = panel.capacity - (1 if po.moderator[p] >= 0 else 0)
         if len(seats) > room:
-            model.add(sum(built.seat[s] for s in seats) <= max(room, 0))
+            model.add(_sum(built.seat[s] for s in seats) <= max(room, 0))
     rooms: dict[str, list[tuple[dt.datetime, dt.datetime, object]]] = {}
     for o, opt in enumerate(po.options):
         room = event.panels[opt.panel].room.strip()
@@ -167,7 +167,7 @@ def add_table_capacity(built: Built, av: Availability, rows) -> None:
         s = int(slot[pool[idx[0]]])
         cap = int(av.pool_tables_per_slot[s])
         if len(idx) > cap:
-            built.model.add(sum(built.meet[pool[i]] for i in idx) <= cap)
+            built.model.add(_sum(built.meet[pool[i]] for i in idx) <= cap)
     hosts_per_table = np.bincount(av.host_table[av.host_table >= 0], minlength=len(av.pool))
     shared = np.flatnonzero(np.isin(tclass, np.flatnonzero(hosts_per_table > 1)))
     for idx in _groups(tclass[shared] * max(len(av.event.slots), 1) + slot[shared]):
@@ -184,7 +184,7 @@ def add_meeting_caps(built: Built, event: Event, rows) -> None:
             continue
         limit = max(cap, pins.get(who, 0))
         if len(idx) > limit:
-            built.model.add(sum(built.meet[i] for i in idx) <= limit)
+            built.model.add(_sum(built.meet[i] for i in idx) <= limit)
 
 
 def add_max_consecutive(built: Built, event: Event, rows) -> None:
@@ -203,7 +203,7 @@ def add_max_consecutive(built: Built, event: Event, rows) -> None:
             lits = [x for x in lits if x is not None]
             if len(lits) > k:
                 limit = max(k, sum((who, s) in pinned for s in window))
-                built.model.add(sum(lits) <= limit)
+                built.model.add(_sum(lits) <= limit)
 
 
 def add_objective(built: Built, event: Event, rows, po: PanelOptions) -> None:
@@ -222,7 +222,7 @@ def add_objective(built: Built, event: Event, rows, po: PanelOptions) -> None:
         top = max(top, min(pins, len(weights.FAIRNESS)))
         g = [model.new_bool_var(f"g{who},{k}") for k in range(1, top + 1)]
         if g:
-            model.add(sum(g) <= sum(inputs))
+            model.add(_sum(g) <= _sum(inputs))
             for lo, hi in zip(g, g[1:], strict=False):
                 model.add_implication(hi, lo)
             built.fairness.append(([x.index for x in g], in_idx))
@@ -232,7 +232,7 @@ def add_objective(built: Built, event: Event, rows, po: PanelOptions) -> None:
         if att.min_meetings and not att.cancelled:
             idx = per.get(who, [])
             sh = model.new_int_var(0, att.min_meetings, f"short{who}")
-            model.add(sum(built.meet[i] for i in idx) + sh >= att.min_meetings)
+            model.add(_sum(built.meet[i] for i in idx) + sh >= att.min_meetings)
             built.shortfalls.append(
                 (sh.index, att.min_meetings, [built.meet[i].index for i in idx])
             )
@@ -242,7 +242,7 @@ def add_objective(built: Built, event: Event, rows, po: PanelOptions) -> None:
         terms.append(built.seat[s])
         coeffs.append(weights.seat_value(seat.priority))
     t2, c2 = _compact_days(built, event)
-    model.maximize(cp_model.LinearExpr.weighted_sum(terms + t2, coeffs + c2))
+    _maximize(model, terms + t2, coeffs + c2)
 
 
 def _compact_days(built: Built, event: Event) -> tuple[list, list]:
@@ -259,7 +259,7 @@ def _compact_days(built: Built, event: Event) -> tuple[list, list]:
             if len(busy) < 2:
                 continue
             anyb = model.new_bool_var(f"any{who},{day}")
-            model.add(sum(b for _, b in busy) >= anyb)
+            model.add(_sum(b for _, b in busy) >= anyb)
             starts = []
             prev_pos, prev = -2, None
             for pos, b in busy:
@@ -286,6 +286,22 @@ def _compact_days(built: Built, event: Event) -> tuple[list, list]:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _sum(lits) -> cp_model.LinearExpr:
+    return cp_model.LinearExpr.sum(list(lits))
+
+
+def _maximize(model: cp_model.CpModel, terms: list, coeffs: list[int]) -> None:
+    """Set the objective straight in the proto, repeated variables merged: the Python
+    expression route took 8 s for 600,000 terms."""
+    idx = np.fromiter((t.index for t in terms), dtype=np.int64, count=len(terms))
+    total = np.bincount(idx, weights=np.asarray(coeffs, dtype=np.float64))
+    used = np.flatnonzero(total)
+    objective = model.proto.objective
+    objective.vars.extend(used.tolist())
+    objective.coeffs.extend((-total[used]).astype(np.int64).tolist())
+    objective.scaling_factor = -1.0  # CP-SAT's encoding of "maximise"
 
 
 def _day_span(built: Built, busy: list[tuple[int, object]], name: str) -> tuple[list, list]:

@@ -99,9 +99,9 @@ def _run(built: Built, seconds: float, workers: int, seed: int, progress):
     p.catch_sigint_signal = True
     if workers <= 1:
         # Reproducible runs stop on CP-SAT's deterministic clock, which ran at about a tenth
-        # of wall time on this kind of machine; twice the wall limit is only a safety net.
+        # of wall time on this kind of machine; five times the wall limit is only a safety net.
         p.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
-        p.max_time_in_seconds = 2 * seconds
+        p.max_time_in_seconds = 5 * seconds
     callback = _Reporter(progress) if progress else None
     status = solver.solve(built.model, callback)
     return solver, status
