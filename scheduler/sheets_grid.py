@@ -46,9 +46,11 @@ def grid_tables(event: Event) -> list[tuple[str, list[Table]]]:
     return list(rooms.items())
 
 
-def meeting_text(event: Event, a: str, b: str) -> str:
+def meeting_text(event: Event, a: str, b: str, host: str | None = None) -> str:
+    """Both people, one per line, the table's host (if one of them) first."""
+    order = (b, a) if host == b else (a, b)
     lines = []
-    for person in (event.attendee[a], event.attendee[b]):
+    for person in (event.attendee[x] for x in order):
         lines.append(
             f"{person.name} ({person.organisation})" if person.organisation else person.name
         )
@@ -114,7 +116,8 @@ def build_grid_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Workshee
             column = column_of[t.id]
             pair = at.get((s.index, t.id))
             if pair is not None:
-                text = meeting_text(event, *pair)
+                host = host_of.get(t.id)
+                text = meeting_text(event, *pair, host.id if host else None)
                 cell = put(ws, row, column, text)
                 cell.alignment = WRAP_TOP
                 lines = max(lines, _lines(text, TABLE_WIDTH))

@@ -140,7 +140,8 @@ def _fairness_rows(event: Event, schedule: Schedule) -> list[SummaryRow]:
             float(statistics.median(counted)) if counted else 0.0,
             "per attendee in a candidate pair",
         ),
-        SummaryRow("max_meetings", max(counted, default=0), "per attendee in a candidate pair"),
+        # Not "max_meetings": that is the name of the cap in the Event and Attendees sheets.
+        SummaryRow("most_meetings", max(counted, default=0), "of one attendee in a candidate pair"),
         SummaryRow("attendees_without_meetings_list", _people(without), "who is left with none"),
         SummaryRow("min_meetings_targets", len(targets), "attendees with a min_meetings target"),
         SummaryRow("min_meetings_targets_missed", len(missed), "targets not reached"),

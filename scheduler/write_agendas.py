@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from scheduler.agenda_items import AWAY, FREE, MEETING, PANEL, AgendaItem
 from scheduler.domain import Attendee, Event
 from scheduler.excel_style import (
+    BOLD,
     MUTED_FONT,
     SUBTITLE_FONT,
     TITLE_FONT,
@@ -72,6 +73,7 @@ def write_agenda_workbook(
     put_row(ws, HEADER_ROW, AGENDA_COLUMNS)
     style_header(ws, HEADER_ROW, 1, len(AGENDA_COLUMNS))
     widths = [len(c) for c in AGENDA_COLUMNS]
+    day = None
     for row, item in enumerate(timeline, start=HEADER_ROW + 1):
         values = (
             item.start.date(),
@@ -86,6 +88,11 @@ def write_agenda_workbook(
         widths = [max(w, shown_width(v)) for w, v in zip(widths, values, strict=True)]
         if item.kind in (FREE, AWAY):
             ws.cell(row=row, column=WHAT_COLUMN).font = MUTED_FONT
+        else:
+            ws.cell(row=row, column=WHAT_COLUMN).font = BOLD
+        if item.start.date() != day:
+            ws.cell(row=row, column=1).font = BOLD  # where a new day begins
+            day = item.start.date()
     if not timeline:
         put(ws, HEADER_ROW + 1, 1, "Nothing scheduled for you.").font = MUTED_FONT
     set_widths(ws, widths)

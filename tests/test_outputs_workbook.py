@@ -140,6 +140,7 @@ def test_summary_has_every_figure_and_traces_the_input(written):
     assert summary["meetings_priority_4"] == 2  # A1-A3 and A2-A8
     assert summary["solver_status"] == "OPTIMAL"
     assert summary["seed"] == 7
+    assert summary["most_meetings"] == 2 and summary["median_meetings"] == 1
     assert summary["input_file"] == input_path.name
     assert summary["input_sha256"] == hashlib.sha256(input_path.read_bytes()).hexdigest()
     # Who has none: A4, A5 and A6 are in candidate pairs but meet nobody (A6 only declined).
@@ -170,6 +171,8 @@ def test_grid_is_a_printable_wall_chart(written):
     assert body[(nine, 4)] == "Ann Lee (Acme)\nBob Ma (Beta GmbH)"
     assert body[(dt.time(9, 40), 5)].startswith("Ann Lee (Acme)\n=HYPERLINK")
     assert "AI in Health (Room 1)" in body[(dt.time(14, 20), 7)]
+    # The host of T3 (Dora Host, second in the pair) is named first at her own table.
+    assert body[(dt.time(9, 20), 6)] == "Dora Host (Host AG)\nBob Ma (Beta GmbH)"
     assert ws.max_row == 2 + len(event.slots)
     assert ws["E3"].alignment.wrap_text
     assert ws.freeze_panes == "E3"
