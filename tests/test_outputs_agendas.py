@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
-from outputs_helpers import DAY, EVIL_NAME, PATH_NAME, demo_event, demo_schedule
+from outputs_helpers import DAY, EVIL_NAME, PATH_NAME, base_sheets, demo_event, demo_schedule
 
 from scheduler.write_agendas import HEADER_ROW
 from scheduler.write_outputs import write_outputs
@@ -180,3 +180,21 @@ def test_rewriting_the_same_schedule_keeps_calendars_byte_identical(tmp_path):
     cal = Calendar.from_ical((first / "agendas" / "A1-ann-lee.ics").read_bytes())
     stamp = cal.walk("VEVENT")[0]["DTSTAMP"].dt
     assert stamp == dt.datetime.fromtimestamp(int(input_path.stat().st_mtime), tz=dt.UTC)
+
+
+def test_agenda_marks_unavailable_slots_away(tmp_path):
+    sheets = base_sheets()
+    sheets["Unavailable"] = [
+        {"attendee": "A5", "date": DAY, "from": dt.time(9, 0), "to": dt.time(9, 30)}
+    ]
+    event, input_path = demo_event(tmp_path, sheets)
+    out = write_outputs(tmp_path / "out", event, demo_schedule(event), input_path=input_path)
+    ws = load_workbook(out / "agendas" / "A5-jane-doe.xlsx")["Agenda"]
+    lines = [(r["from"], r["what"]) for r in sheet_rows(ws, HEADER_ROW)]
+    assert lines == [
+        (dt.time(9, 0), "away"),
+        (dt.time(9, 20), "away"),  # 09:20-09:40 overlaps the window ending 09:30
+        (dt.time(9, 40), "free"),
+        (dt.time(14, 0), "panel (participant)"),
+        (dt.time(14, 40), "free"),
+    ]
