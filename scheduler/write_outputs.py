@@ -28,7 +28,13 @@ from scheduler.agenda_bundle import (
 from scheduler.agenda_items import AgendaItem, activities_by_attendee
 from scheduler.domain import Event, Schedule
 from scheduler.figures import quality_figures
-from scheduler.output_jobs import OutputContext, default_workers, plan_jobs, run_jobs
+from scheduler.output_jobs import (
+    PARALLEL_FROM,
+    OutputContext,
+    default_workers,
+    plan_jobs,
+    run_jobs,
+)
 from scheduler.sheets_agendas import build_agendas_sheet
 from scheduler.sheets_grid import build_grid_sheet
 from scheduler.sheets_panel_rosters import build_panel_rosters_sheet
@@ -68,7 +74,9 @@ def write_outputs(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-incomplete-", dir=out_dir.parent))
     try:
-        write_folder(staging, event, schedule, input_path=input_path, workers=workers)
+        write_folder(
+            staging, event, schedule, input_path=input_path, workers=workers, notify=notify
+        )
         refuse_unless_forced(out_dir, force)  # someone may have written there meanwhile
         backup = _move_into_place(staging, out_dir)
     except BaseException:
@@ -86,6 +94,7 @@ def write_folder(
     *,
     input_path: Path,
     workers: int | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> None:
     """Write all output files into `folder` (which exists).
 
@@ -96,6 +105,12 @@ def write_folder(
     files = plan_agenda_files(folder, people)
     if workers is None:
         workers = default_workers(len(files))
+    if notify is not None and len(files) >= PARALLEL_FROM:
+        # Thousands of agenda files take a minute or more: say what is going on.
+        notify(
+            f"Writing {SCHEDULE_NAME} and the agendas and calendars of {len(files)} "
+            f"attendees ({workers} process{'es' if workers > 1 else ''})..."
+        )
     dtstamp = input_stamp(input_path)
     ctx = OutputContext(folder, event, schedule, activities, input_path, dtstamp)
     run_jobs(ctx, plan_jobs(files, workers), workers, write_schedule_job)
