@@ -140,3 +140,32 @@ def test_min_meetings_target_comes_before_priorities_and_misses_are_reported(tmp
     # D's target beats the best pair; E cannot reach 2 with one slot: reported, not fatal.
     assert met(schedule) == {("C", "D")}
     assert schedule.stats.min_meetings_missed == ("E",)
+
+
+def test_an_event_without_candidates_gives_an_empty_schedule(tmp_path):
+    event = make_event(
+        tmp_path, attendees=people("A", "B"), requests=wants(("A", "B", 3, "declined"))
+    )
+    schedule = solve(event, time_limit=5)
+    assert schedule.meetings == () and schedule.panels == ()
+    assert schedule.stats.status == "OPTIMAL"
+
+
+def test_unavailable_window_blocks_only_overlapping_slots(tmp_path):
+    event = make_event(
+        tmp_path,
+        attendees=people("A", "B", "C"),
+        requests=wants(("A", "B", 5), ("A", "C", 5)),
+        tables=2,
+        unavailable=[
+            {
+                "attendee": "A",
+                "date": at("09:00").date(),
+                "from": at("09:10").time(),
+                "to": at("09:50").time(),
+            }
+        ],
+    )
+    schedule = solve(event, time_limit=5)
+    # Every slot overlaps A's absence (09:10-09:50) at least partly: A cannot meet at all.
+    assert schedule.meetings == ()
