@@ -81,21 +81,8 @@ def check(input_file: Path, schedule_file: Path) -> None:
     """
     from scheduler.check import check_workbook, report_text
     from scheduler.read_schedule import ScheduleUnreadable
-    from scheduler.read_workbook import read_workbook
-    from scheduler.report import problems_text
 
-    try:
-        result = read_workbook(input_file)
-    except Exception as exc:  # noqa: BLE001 - a bug must still not show the organiser a traceback
-        click.echo(
-            f"{input_file}: sigmeet failed while reading it ({exc!r}); please report this.",
-            err=True,
-        )
-        sys.exit(EXIT_OTHER)
-    if result.errors or result.event is None:
-        click.echo(problems_text(result.problems), err=True)
-        click.echo(f"{input_file} has errors: fix them before checking a schedule.", err=True)
-        sys.exit(EXIT_INPUT)
+    result = _read_or_exit(input_file, "nothing was checked")
     if schedule_file.is_dir():
         schedule_file = schedule_file / "schedule.xlsx"
     try:
@@ -164,7 +151,7 @@ def schedule(
     except OutputExists as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INPUT)
-    result = _read_or_exit(input_file)
+    result = _read_or_exit(input_file, "nothing was scheduled or written")
     if result.warnings:
         click.echo(problems_text(result.warnings), err=True)
     event = result.event
@@ -201,7 +188,7 @@ def schedule(
     click.echo(_final_line(plan, quality_figures(event, plan), out_dir))
 
 
-def _read_or_exit(input_file: Path):
+def _read_or_exit(input_file: Path, consequence: str):
     """The registration's ReadResult; on errors print them all and exit 2."""
     from scheduler.read_workbook import read_workbook
     from scheduler.report import problems_text
@@ -216,7 +203,7 @@ def _read_or_exit(input_file: Path):
         sys.exit(EXIT_OTHER)
     if result.errors or result.event is None:
         click.echo(problems_text(result.problems), err=True)
-        click.echo(f"{input_file} has errors: nothing was scheduled or written.", err=True)
+        click.echo(f"{input_file} has errors: fix them first; {consequence}.", err=True)
         sys.exit(EXIT_INPUT)
     return result
 
