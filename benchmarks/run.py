@@ -16,11 +16,12 @@ written as a workbook and checked by `scheduler.check`; a run with a violation i
 `--time-limit` is the solver's limit in seconds: one number for every size, or per size as
 `S=10,M=60,L=120,XL=300` (sizes not named keep the default for their size).
 
-`--research` adds the published research benchmark: sigmeet schedules each of the twenty
-real B2B events in `--research-dir` (default `../shared/benchmarks/b2b/` beside the
-repository; they are read there, never copied) and the report says, per instance, whether
-every meeting was scheduled, how many breaks sigmeet's schedule has, the published optimum
-(parsed from that folder's README at run time) and the time taken.
+`--research` adds the published research benchmark: sigmeet (and, for reference, the
+baseline) schedules each of the twenty real B2B events in `--research-dir` (default
+`../shared/benchmarks/b2b/` beside the repository; they are read there, never copied) and
+the report says, per instance, whether every meeting was scheduled, how many breaks
+sigmeet's schedule has, the published optimum (parsed from that folder's README at run
+time) and the time taken.
 `--research-instances` limits it to the named instances (CI runs two).
 
 Every run gets the same `--seed` and `--workers` (default 2: the machine's cores).
@@ -112,6 +113,7 @@ class ResearchResult:
     optimum: int | None
     published_seconds: float | None
     run: dict[str, object] = field(default_factory=dict)
+    baseline: dict[str, object] = field(default_factory=dict)
 
 
 def run_child(
@@ -210,14 +212,18 @@ def bench_research(
     for name in names:
         workbook = folder / f"{name}.xlsx"
         optimum, seconds = optima.get(name, (None, None))
-        if not workbook.exists():
-            outcome: dict[str, object] = {"error": f"{workbook} not found"}
-        else:
-            outcome = run_child(
-                "sigmeet", workbook, time_limit=time_limit, workers=workers, seed=seed
-            )
-        _progress(f"research {name}: {_one_line(outcome)}")
-        results.append(ResearchResult(name, optimum, seconds, outcome))
+        outcomes: dict[str, dict[str, object]] = {}
+        for engine in ("sigmeet", "greedy"):
+            if not workbook.exists():
+                outcomes[engine] = {"error": f"{workbook} not found"}
+            else:
+                outcomes[engine] = run_child(
+                    engine, workbook, time_limit=time_limit, workers=workers, seed=seed
+                )
+            _progress(f"research {name} {engine}: {_one_line(outcomes[engine])}")
+        results.append(
+            ResearchResult(name, optimum, seconds, outcomes["sigmeet"], outcomes["greedy"])
+        )
     return results
 
 
@@ -325,24 +331,31 @@ def _research_table(research: list[ResearchResult], time_limit: float) -> list[s
         "are read from `../shared/benchmarks/b2b/` at run time.",
         "",
         "| instance | meetings | all scheduled | breaks (sigmeet) | published optimum "
-        "| sigmeet time (s) | published time (s) | status |",
-        "|---|---|---|---|---|---|---|---|",
+        "| sigmeet time (s) | published time (s) | status | baseline meetings "
+        "| baseline breaks |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in research:
-        run = r.run
+        run, base = r.run, r.baseline
+        optimum, published = _fmt(r.optimum, "{:.0f}"), _fmt(r.published_seconds, "{:g}")
+        if "error" in base:
+            base_cells = "| failed | – |"
+        else:
+            base_cells = f"| {base.get('meetings')}/{base.get('candidate_pairs')} "
+            base_cells += f"| {base.get('breaks')} |"
         if "error" in run:
             lines.append(
-                f"| {r.instance} | – | – | – | {_fmt(r.optimum, '{:.0f}')} | – "
-                f"| {_fmt(r.published_seconds, '{:g}')} | failed: {run['error']} |"
+                f"| {r.instance} | – | – | – | {optimum} | – | {published} "
+                f"| failed: {run['error']} {base_cells}"
             )
             continue
         everything = run.get("meetings") == run.get("candidate_pairs")
         lines.append(
             f"| {r.instance} | {run.get('meetings')}/{run.get('candidate_pairs')} "
             f"| {'yes' if everything else 'no'} | {run.get('breaks')} "
-            f"| {_fmt(r.optimum, '{:.0f}')} | {float(run.get('total_seconds') or 0):.1f} "
-            f"| {_fmt(r.published_seconds, '{:g}')} | {run.get('status')}"
-            f"{' (violations!)' if run.get('violations') else ''} |"
+            f"| {optimum} | {float(run.get('total_seconds') or 0):.1f} "
+            f"| {published} | {run.get('status')}"
+            f"{' (violations!)' if run.get('violations') else ''} {base_cells}"
         )
     lines.append("")
     return lines

@@ -63,6 +63,7 @@ def test_research_selection_runs_only_the_named_instances(tmp_path):
     tic = _row(text, "tic-12")
     assert re.fullmatch(r"\d+/125", tic[1]) and tic[2] in ("yes", "no")
     assert tic[4] == "0" and tic[6] == "0.1"  # published optimum and time, from the README
+    assert re.fullmatch(r"\d+/125", tic[8])  # the baseline on the same instance
     assert "### S" not in text
 
 
