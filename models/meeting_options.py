@@ -105,8 +105,10 @@ def _table_class(av: Availability, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     out = np.full(a_ok.shape, -2, dtype=int)
     out = np.where(neither & pool_ok, POOL, out)
     out = np.where(b_ok, hb[:, None], out)
-    out = np.where(a_ok, ha[:, None], out)  # a's table first, deterministically
-    return out
+    out = np.where(a_ok, ha[:, None], out)
+    # Two hosts cannot meet: each must meet at their own table (reader and checker agree).
+    both = ((ha >= 0) & (hb >= 0))[:, None]
+    return np.where(both, -2, out)
 
 
 def _pinned(event: Event, av: Availability):
