@@ -2,7 +2,8 @@
 
 The model only counts pool meetings per slot, so any assignment within a slot works; this one
 is deterministic and keeps an attendee at the table they sat at in the previous slot when it
-is free (fewer walks across the hall). Host meetings use the host's table; pins keep theirs.
+is free (fewer walks across the hall). Host meetings use the host's table; pins keep theirs; a
+meeting a previous run announced at the same slot gets its announced table back when free.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ import numpy as np
 
 from models.availability import Availability
 from models.meeting_options import POOL, MeetingOptions
-from scheduler.domain import Event, Meeting
+from scheduler.domain import Event, Meeting, Schedule
 
 
 def assign_tables(
-    event: Event, av: Availability, mo: MeetingOptions, chosen: tuple[int, ...]
+    event: Event,
+    av: Availability,
+    mo: MeetingOptions,
+    chosen: tuple[int, ...],
+    previous: Schedule | None = None,
 ) -> tuple[Meeting, ...]:
     """Meetings for the chosen option rows, sorted by (slot, table)."""
+    announced = {((m.a, m.b), m.slot): m.table for m in previous.meetings} if previous else {}
     rows = mo.rows
     a, b, slot = rows["a"].to_numpy(), rows["b"].to_numpy(), rows["slot"].to_numpy()
     tclass, pin = rows["tclass"].to_numpy(), rows["pin"].to_numpy()
@@ -40,6 +46,12 @@ def assign_tables(
             if av.pool[t] and av.usable[t, s] and ids[t] not in table_of.values()
         ]
         waiting = [i for i in here if i not in table_of]
+        for i in list(waiting):
+            t = announced.get((mo.pairs[rows["pair"].iat[i]], int(s)))
+            if t in free:
+                table_of[i] = t
+                free.remove(t)
+                waiting.remove(i)
         for i in list(waiting):
             for who in (a[i], b[i]):
                 t = last_table.get(int(who))

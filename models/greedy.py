@@ -43,7 +43,7 @@ def greedy(
     pin = rows["pin"].to_numpy()
     for i in np.flatnonzero(pin >= 0):
         state.take(int(i))
-    options, seats = _panels(event, po, state)
+    options, seats = _panels(event, po, state, previous)
 
     pair = rows["pair"].to_numpy()
     value = rows["value"].to_numpy()
@@ -215,7 +215,17 @@ class _State:
         self.panel_times.setdefault(who, []).append((opt.start, opt.end))
 
 
-def _panels(event: Event, po: PanelOptions, state: _State) -> tuple[list[int], list[int]]:
+def _panels(
+    event: Event, po: PanelOptions, state: _State, previous: Schedule | None = None
+) -> tuple[list[int], list[int]]:
+    # A re-run starts from the previous panel times and members, where they still fit.
+    was_at = {r.panel: r.start for r in previous.panels} if previous else {}
+    was_in = {(r.panel, x) for r in previous.panels for x in r.members} if previous else set()
+    # ... and gives nobody a new seat over one of their previous meetings.
+    index = {x.id: i for i, x in enumerate(event.attendees)}
+    met_at = (
+        {(index[x], m.slot) for m in previous.meetings for x in (m.a, m.b)} if previous else set()
+    )
     by_panel: dict[int, list[int]] = {}
     for o, opt in enumerate(po.options):
         by_panel.setdefault(opt.panel, []).append(o)
@@ -236,7 +246,8 @@ def _panels(event: Event, po: PanelOptions, state: _State) -> tuple[list[int], l
             taken = room_times.get(room, []) if room else []
             return all(not (s < opt.end and opt.start < e) for s, e in taken)
 
-        o = next((o for o in by_panel[p] if ok(o)), by_panel[p][0])
+        order = sorted(by_panel[p], key=lambda o: po.options[o].start != was_at.get(panel.id))
+        o = next((o for o in order if ok(o)), by_panel[p][0])
         opt = po.options[o]
         chosen.append(o)
         if room:
@@ -244,11 +255,21 @@ def _panels(event: Event, po: PanelOptions, state: _State) -> tuple[list[int], l
         if mod >= 0:
             state.join_panel(mod, opt)
         left = panel.capacity - (1 if mod >= 0 else 0)
+        ids = [x.id for x in event.attendees]
         candidates = sorted(
-            seats_at.get(o, []), key=lambda s: (-po.seats[s].priority, po.seats[s].attendee)
+            seats_at.get(o, []),
+            key=lambda s: (
+                (panel.id, ids[po.seats[s].attendee]) not in was_in,
+                -po.seats[s].priority,
+                po.seats[s].attendee,
+            ),
         )
         for s in candidates:
             who = po.seats[s].attendee
+            if (panel.id, event.attendees[who].id) not in was_in and any(
+                (who, t) in met_at for t in opt.slots
+            ):
+                continue
             if left > 0 and state.free_for_panel(who, opt):
                 state.join_panel(who, opt)
                 seats.append(s)

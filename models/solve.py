@@ -23,6 +23,7 @@ from models.errors import Infeasible
 from models.explain import clashing_set
 from models.greedy import Choice, greedy
 from models.hint import complete_hint, set_hint
+from models.keep_previous import KeepPrevious, add_keep_previous
 from models.meeting_options import MeetingOptions, meeting_options
 from models.panel_options import PanelOptions, panel_options
 from scheduler.domain import Event, PanelRun, Schedule, SolveStats
@@ -58,8 +59,13 @@ def solve(
     seed: int = 0,
     progress: Callable[[Progress], None] | None = None,
     previous: Schedule | None = None,
+    keep: KeepPrevious | None = None,
 ) -> Schedule:
-    """The best schedule found within the time limit; raises Infeasible when none exists."""
+    """The best schedule found within the time limit; raises Infeasible when none exists.
+
+    `previous` (a published schedule) is the solver's starting point; `keep` says which of
+    its meetings and seats still hold and whether to keep them in place or only prefer them.
+    """
     started = time.monotonic()
     av = availability(event)
     mo, pin_problems = meeting_options(event, av)
@@ -71,8 +77,12 @@ def solve(
         raise Infeasible(clash)
 
     built = build_model(event, av, mo, po)
+    kept = add_keep_previous(built, event, av, mo, po, keep) if keep else None
     start = greedy(event, av, mo, po, previous)
-    set_hint(built, complete_hint(built, start))
+    hint = complete_hint(built, start)
+    if kept is not None:
+        kept.complete(hint)
+    set_hint(built, hint)
     limit = default_time_limit(event) if time_limit is None else time_limit
     left = max(limit - (time.monotonic() - started), 0.5)
     solver, status = _run(built, left, workers, seed, progress)
@@ -86,7 +96,7 @@ def solve(
     else:  # no solution in time: the greedy schedule keeps every hard rule
         choice, objective, bound, stats_status = start, None, None, "GREEDY"
     return _schedule(
-        event, av, mo, po, choice, stats_status, objective, bound, seconds, seed, workers
+        event, av, mo, po, choice, stats_status, objective, bound, seconds, seed, workers, previous
     )
 
 
@@ -151,8 +161,9 @@ def _schedule(
     seconds: float,
     seed: int,
     workers: int,
+    previous: Schedule | None = None,
 ) -> Schedule:
-    meetings = assign_tables(event, av, mo, choice.meetings)
+    meetings = assign_tables(event, av, mo, choice.meetings, previous)
     runs = []
     for o in choice.options:
         opt = po.options[o]
