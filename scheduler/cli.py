@@ -127,6 +127,21 @@ def check(input_file: Path, schedule_file: Path) -> None:
     is_flag=True,
     help="Replace an existing output folder (the old one is kept as a backup beside it).",
 )
+@click.option(
+    "--previous",
+    "previous_file",
+    type=click.Path(exists=True, path_type=Path),
+    help="Re-plan: the schedule.xlsx (or output folder) already announced; "
+    "it may have been edited by hand.",
+)
+@click.option(
+    "--keep",
+    type=click.Choice(["fixed", "flexible"]),
+    default="fixed",
+    show_default=True,
+    help="With --previous: fixed keeps every still-valid meeting and panel in place; "
+    "flexible may move them, changing as few attendees' agendas as possible.",
+)
 def schedule(
     input_file: Path,
     out_dir: Path | None,
@@ -134,11 +149,14 @@ def schedule(
     workers: int,
     seed: int,
     force: bool,
+    previous_file: Path | None,
+    keep: str,
 ) -> None:
     """Optimise the programme of INPUT and write schedule, agendas and calendars.
 
     Progress (objective, best bound, gap, time) goes to stderr; Ctrl-C stops the search
-    and keeps the best schedule found so far.
+    and keeps the best schedule found so far. With --previous, the announced schedule is
+    kept (see --keep), and a Changes sheet and changes.csv list whose agenda changed and why.
     """
     from models.solve import Infeasible, default_time_limit, solve
     from scheduler.figures import quality_figures
@@ -155,6 +173,7 @@ def schedule(
     if result.warnings:
         click.echo(problems_text(result.warnings), err=True)
     event = result.event
+    replan = _replan_or_exit(event, previous_file, keep) if previous_file else None
     limit = default_time_limit(event) if time_limit is None else time_limit
     click.echo(
         f"Scheduling {event.settings.name}: {len(event.attendees)} attendees, "
@@ -164,12 +183,26 @@ def schedule(
         err=True,
     )
     try:
-        plan = solve(event, time_limit=limit, workers=workers, seed=seed, progress=_print_progress)
+        plan = solve(
+            replan.event if replan else event,
+            time_limit=limit,
+            workers=workers,
+            seed=seed,
+            progress=_print_progress,
+            previous=replan.keep.valid if replan else None,
+            keep=replan.keep if replan else None,
+        )
     except Infeasible as exc:
         click.echo("No schedule can keep every hard rule. These clash:", err=True)
         for conflict in exc.conflicts:
             click.echo(f"  {conflict}", err=True)
         sys.exit(EXIT_INFEASIBLE)
+    changes = None
+    if replan:
+        from scheduler.changes import agenda_changes, with_origins
+
+        plan = with_origins(event, plan, replan.reconciled.previous)
+        changes = agenda_changes(event, replan.reconciled, plan)
     try:
         write_outputs(
             out_dir,
@@ -178,6 +211,7 @@ def schedule(
             input_path=input_file,
             force=force,
             notify=lambda msg: click.echo(msg, err=True),
+            changes=changes,
         )
     except OutputExists as exc:
         click.echo(str(exc), err=True)
@@ -185,7 +219,45 @@ def schedule(
     except OSError as exc:
         click.echo(f"Could not write {out_dir}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_OTHER)
+    if changes is not None:
+        click.echo(_changes_line(plan, changes))
     click.echo(_final_line(plan, quality_figures(event, plan), out_dir))
+
+
+def _replan_or_exit(event, previous_file: Path, keep: str):
+    """Read and reconcile the previous schedule; on a broken hand edit list it and exit 2."""
+    from scheduler.previous_schedule import PreviousUnusable, prepare_replan
+    from scheduler.read_schedule import ScheduleUnreadable
+
+    try:
+        return prepare_replan(event, previous_file, flexible=keep == "flexible")
+    except ScheduleUnreadable as exc:
+        click.echo(f"Cannot use the previous schedule: {exc}", err=True)
+    except PreviousUnusable as exc:
+        click.echo(
+            f"The previous schedule {previous_file} breaks these rules by itself"
+            " (fix those rows and run again; nothing was scheduled or written):",
+            err=True,
+        )
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+    except Exception as exc:  # noqa: BLE001 - a bug must still not show a traceback
+        click.echo(
+            f"{previous_file}: sigmeet failed while reading it ({exc!r}); please report this.",
+            err=True,
+        )
+        sys.exit(EXIT_OTHER)
+    sys.exit(EXIT_INPUT)
+
+
+def _changes_line(plan, changes) -> str:
+    origins = [m.origin for m in plan.meetings]
+    people = len(dict.fromkeys(c.attendee for c in changes))
+    return (
+        f"Re-plan: {origins.count('kept')} meetings kept in place, {origins.count('moved')} "
+        f"moved, {origins.count('new')} new; {people} attendee(s) have a changed agenda "
+        "(Changes sheet and changes.csv)."
+    )
 
 
 def _read_or_exit(input_file: Path, consequence: str):

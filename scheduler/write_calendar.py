@@ -1,9 +1,16 @@
 """One attendee's activities as an RFC 5545 calendar file (.ics) in the event's timezone.
 
-Calendar programs match entries by UID, so a UID must be the same every time the same
-meeting is written: it is a hash of the event name, the pair (or panel) and the start, never
-random. DTSTAMP is given by the caller (the input file's modification time), so re-writing
-an unchanged schedule writes byte-identical files.
+Calendar programs match entries by UID, so a UID names what the entry is, never when: a
+meeting's UID hashes the event name and the pair (a pair meets at most once), a panel's the
+event name and the panel (a panel runs once). Like a meeting, a panel has one UID in every
+member's calendar, so a merged calendar shows it once. A re-plan that moves a meeting or a
+panel therefore keeps its UID, and calendar programs update the entry in place instead of
+showing both times.
+
+Versions: SEQUENCE stays 0 and DTSTAMP is the input file's modification time (given by the
+caller). RFC 5546 orders versions of one UID by SEQUENCE, then DTSTAMP, so a re-plan from an
+edited registration carries a later DTSTAMP and supersedes the earlier entry, without any
+state kept between runs; re-writing an unchanged schedule writes byte-identical files.
 """
 
 from __future__ import annotations
@@ -39,13 +46,13 @@ def event_timezone(event: Event) -> Timezone:
 
 
 def item_uid(event: Event, item: AgendaItem) -> str:
-    """Stable UID: the same meeting (pair, start) or panel run gets the same UID in both
-    attendees' calendars and in every re-run."""
+    """Stable UID: a meeting has the same UID in both attendees' calendars and in every
+    re-run, wherever and whenever it takes place; a panel likewise."""
     if item.kind == MEETING:
         what = "meeting|" + "|".join(sorted((item.attendee, item.counterpart)))
     else:
         what = f"panel|{item.panel}"
-    key = f"{event.settings.name}|{what}|{item.start.isoformat()}"
+    key = f"{event.settings.name}|{what}"
     return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@{UID_DOMAIN}"
 
 
@@ -89,6 +96,7 @@ def calendar_for(
         entry = CalendarEvent()
         entry.add("uid", item_uid(event, item))
         entry.add("dtstamp", stamp)
+        entry.add("sequence", 0)
         entry.add("dtstart", item.start.replace(tzinfo=zone))
         entry.add("dtend", item.end.replace(tzinfo=zone))
         entry.add("summary", summary(item))

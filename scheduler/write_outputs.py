@@ -13,7 +13,8 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -26,6 +27,7 @@ from scheduler.agenda_bundle import (
     write_zip,
 )
 from scheduler.agenda_items import AgendaItem, activities_by_attendee
+from scheduler.changes import Change
 from scheduler.domain import Event, Schedule
 from scheduler.figures import quality_figures
 from scheduler.output_jobs import (
@@ -36,6 +38,7 @@ from scheduler.output_jobs import (
     run_jobs,
 )
 from scheduler.sheets_agendas import build_agendas_sheet
+from scheduler.sheets_changes import CHANGES_CSV, build_changes_sheet, write_changes_csv
 from scheduler.sheets_grid import build_grid_sheet
 from scheduler.sheets_panel_rosters import build_panel_rosters_sheet
 from scheduler.sheets_summary import build_summary_sheet
@@ -60,8 +63,11 @@ def write_outputs(
     force: bool = False,
     notify: Callable[[str], None] | None = None,
     workers: int | None = None,
+    changes: Sequence[Change] | None = None,
 ) -> Path:
     """Write every output file of `schedule` into `out_dir`; return `out_dir`.
+
+    `changes` (a re-plan only) adds the Changes sheet and `changes.csv`.
 
     `notify` receives one-line messages for the user (e.g. where a previous run was moved).
     `workers` is the number of processes writing files (None: by event size and CPUs).
@@ -75,7 +81,13 @@ def write_outputs(
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-incomplete-", dir=out_dir.parent))
     try:
         write_folder(
-            staging, event, schedule, input_path=input_path, workers=workers, notify=notify
+            staging,
+            event,
+            schedule,
+            input_path=input_path,
+            workers=workers,
+            notify=notify,
+            changes=changes,
         )
         refuse_unless_forced(out_dir, force)  # someone may have written there meanwhile
         backup = _move_into_place(staging, out_dir)
@@ -95,6 +107,7 @@ def write_folder(
     input_path: Path,
     workers: int | None = None,
     notify: Callable[[str], None] | None = None,
+    changes: Sequence[Change] | None = None,
 ) -> None:
     """Write all output files into `folder` (which exists).
 
@@ -113,14 +126,22 @@ def write_folder(
         )
     dtstamp = input_stamp(input_path)
     ctx = OutputContext(folder, event, schedule, activities, input_path, dtstamp)
-    run_jobs(ctx, plan_jobs(files, workers), workers, write_schedule_job)
+    writer = partial(write_schedule_job, changes=None if changes is None else tuple(changes))
+    run_jobs(ctx, plan_jobs(files, workers), workers, writer)
     write_zip(folder / ZIP_NAME, folder, files, dtstamp)
     write_contacts(folder / CONTACTS_NAME, event, files)
+    if changes is not None:
+        write_changes_csv(folder / CHANGES_CSV, event, changes)
 
 
-def write_schedule_job(ctx: OutputContext) -> None:
+def write_schedule_job(ctx: OutputContext, changes: tuple[Change, ...] | None = None) -> None:
     write_schedule_workbook(
-        ctx.folder / SCHEDULE_NAME, ctx.event, ctx.schedule, ctx.input_path, ctx.activities
+        ctx.folder / SCHEDULE_NAME,
+        ctx.event,
+        ctx.schedule,
+        ctx.input_path,
+        ctx.activities,
+        changes,
     )
 
 
@@ -130,6 +151,7 @@ def write_schedule_workbook(
     schedule: Schedule,
     input_path: Path,
     activities: dict[str, list[AgendaItem]] | None = None,
+    changes: Sequence[Change] | None = None,
 ) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
@@ -147,6 +169,8 @@ def write_schedule_workbook(
         input_sha256=file_sha256(input_path),
     )
     build_grid_sheet(wb, event, schedule)
+    if changes is not None:
+        build_changes_sheet(wb, event, changes)
     wb.properties.creator = "sigmeet"
     wb.properties.title = f"{event.settings.name}: schedule"
     wb.save(path)
