@@ -197,6 +197,9 @@ def schedule(
         for conflict in exc.conflicts:
             click.echo(f"  {conflict}", err=True)
         sys.exit(EXIT_INFEASIBLE)
+    except KeyboardInterrupt:  # Ctrl-C before the search began: there is nothing to keep
+        click.echo("Stopped before the search began; nothing was written.", err=True)
+        sys.exit(EXIT_OTHER)
     changes = None
     if replan:
         from scheduler.changes import agenda_changes, with_origins
