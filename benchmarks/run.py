@@ -256,7 +256,7 @@ def render(
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `{command}` on {dt.date.today().isoformat()}: "
+        f"Written by `{command}` on {dt.date.today().isoformat()} at commit {_revision()}: "
         f"{_machine()}, OR-Tools {_ortools_version()}, {workers} workers, seed {seed}.",
         "",
     ]
@@ -376,6 +376,23 @@ def _machine() -> str:
         pass
     cpu = f" {model}" if model else ""
     return f"{os.cpu_count()} cores{cpu}, Python {platform.python_version()}"
+
+
+def _revision() -> str:
+    """The commit measured, marked when the scheduler or model had uncommitted changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "scheduler", "models"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (head or "unknown") + (" (with uncommitted changes)" if dirty else "")
 
 
 def _ortools_version() -> str:
