@@ -268,7 +268,7 @@ def reconcile(event: Event, previous: Schedule) -> Reconciled:
     """Which previous meetings and panel seats still hold under `event`, and why not."""
     ledger = _Ledger(event)
     slots = {s.index: s for s in event.slots}
-    pinned = {tuple(sorted((p.a, p.b))) for p in event.pins}
+    pinned = {tuple(sorted((p.a, p.b))): p for p in event.pins}
     for pin in event.pins:
         slot = event.slot_at.get(pin.start)
         if slot is not None:
@@ -289,8 +289,13 @@ def reconcile(event: Event, previous: Schedule) -> Reconciled:
     meetings: list[Meeting] = []
     for m in previous.meetings:
         slot = slots[m.slot]
-        if tuple(sorted((m.a, m.b))) in pinned:
-            continue  # the registration pins this pair now: the pin decides
+        pin = pinned.get(tuple(sorted((m.a, m.b))))
+        if pin is not None:  # the registration pins this pair: the pin decides
+            if pin.start != slot.start or (pin.table or m.table) != m.table:
+                where = f" at table {pin.table}" if pin.table else ""
+                reason = f"the organisers fixed it at {pin.start:%H:%M}{where}"
+                released.append(Released((m.a, m.b), slot.start, reason, table=m.table))
+            continue
         reason = _meeting_reason(event, ledger, m, slot)
         if reason:
             released.append(Released((m.a, m.b), slot.start, reason, table=m.table))
