@@ -1,0 +1,111 @@
+"""Search quality: the LP bound is valid (never below a proven optimum) and informative."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from ortools.sat.python import cp_model
+
+from models.availability import availability
+from models.bound import phase1_bound
+from models.build_model import build_model
+from models.meeting_options import meeting_options
+from models.panel_options import panel_options
+from models.weights import FAIRNESS, meeting_value
+from tests.model_helpers import DAY, make_event, people, session_rows, wants
+
+
+def _parts(event):
+    av = availability(event)
+    mo, problems = meeting_options(event, av)
+    po, panel_problems = panel_options(event, av)
+    assert not problems and not panel_problems
+    return av, mo, po
+
+
+def _optimum(event) -> float:
+    """The proven optimum of the phase-1 model (small events only)."""
+    av, mo, po = _parts(event)
+    built = build_model(event, av, mo, po)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    return solver.objective_value
+
+
+def _random_event(tmp_path, seed: int):
+    """A small event with most features: caps, targets, absences, hosts, a panel."""
+    rnd = random.Random(seed)
+    ids = [f"A{i}" for i in range(8)]
+    extra = {
+        ids[0]: {"max_meetings": 2},
+        ids[1]: {"min_meetings": 3},
+        ids[2]: {"host_table": "T1", "sessions": "AM"},
+        ids[3]: {"sessions": "PM"},
+    }
+    pairs = [(x, y) for i, x in enumerate(ids) for y in ids[i + 1 :]]
+    chosen = rnd.sample(pairs, 14)
+    requests = wants(*[(x, y, rnd.randint(1, 5)) for x, y in chosen])
+    requests += wants(*[(y, x, rnd.randint(1, 5)) for x, y in chosen[:4]])  # mutual
+    return make_event(
+        tmp_path,
+        attendees=people(*ids, **extra),
+        requests=requests,
+        tables=[{"table": f"T{i}", "room": "Hall"} for i in (1, 2, 3)],
+        sessions=session_rows(("AM", "09:00", "10:20"), ("PM", "14:00", "15:00")),
+        settings={"max_consecutive": 2},
+        unavailable=[{"attendee": ids[4], "date": DAY, "from": dt.time(9), "to": dt.time(9, 40)}],
+        panels=[
+            {
+                "panel": "P1",
+                "title": "Talk",
+                "room": "R",
+                "capacity": 3,
+                "minutes": 40,
+                "sessions": "PM",
+                "moderator": ids[5],
+            }
+        ],  # fmt: skip
+        choices=[
+            {"attendee": ids[6], "panel": "P1", "priority": 5},
+            {"attendee": ids[7], "panel": "P1", "priority": 2},
+        ],
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_bound_is_never_below_the_proven_optimum(tmp_path, seed):
+    event = _random_event(tmp_path, seed)
+    optimum = _optimum(event)
+    found = phase1_bound(event, *_parts(event))
+    assert found is not None and found.status == "MPSOLVER_OPTIMAL"
+    assert found.bound >= optimum
+    # and it says something: well below "every pair meets, everyone gets every bonus"
+    av, mo, po = _parts(event)
+    trivial = mo.rows.drop_duplicates("pair")["value"].sum() + len(event.attendees) * sum(FAIRNESS)
+    assert found.bound < trivial
+
+
+def test_bound_is_exact_when_nothing_competes(tmp_path):
+    event = make_event(tmp_path, attendees=people("A", "B"), requests=wants(("A", "B", 4)))
+    found = phase1_bound(event, *_parts(event))
+    assert found.bound == meeting_value(4, False) + 2 * FAIRNESS[0] == _optimum(event)
+
+
+def test_bound_sees_that_three_people_cannot_all_meet_in_one_slot(tmp_path):
+    # A, B, C all want each other, one slot: one meeting at most. The LP may split it
+    # (1.5 meetings) but must stay below all three meetings.
+    event = make_event(
+        tmp_path,
+        attendees=people("A", "B", "C"),
+        requests=wants(("A", "B", 3), ("A", "C", 3), ("B", "C", 3)),
+        tables=3,
+        sessions=session_rows(("S1", "09:00", "09:20")),
+    )
+    one = meeting_value(3, False) + 2 * FAIRNESS[0]
+    found = phase1_bound(event, *_parts(event))
+    assert _optimum(event) == one
+    assert one <= found.bound <= 1.5 * one
