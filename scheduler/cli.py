@@ -183,15 +183,16 @@ def schedule(
         err=True,
     )
     try:
-        plan = solve(
-            replan.event if replan else event,
-            time_limit=limit,
-            workers=workers,
-            seed=seed,
-            progress=_print_progress,
-            previous=replan.keep.valid if replan else None,
-            keep=replan.keep if replan else None,
-        )
+        if replan:
+            from scheduler.previous_schedule import solve_replan
+
+            plan = solve_replan(
+                replan, time_limit=limit, workers=workers, seed=seed, progress=_print_progress
+            )
+        else:
+            plan = solve(
+                event, time_limit=limit, workers=workers, seed=seed, progress=_print_progress
+            )
     except Infeasible as exc:
         click.echo("No schedule can keep every hard rule. These clash:", err=True)
         for conflict in exc.conflicts:

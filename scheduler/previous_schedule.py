@@ -455,3 +455,44 @@ def prepare_replan(event: Event, path: str | Path, *, flexible: bool) -> Replan:
     keep = KeepPrevious(reconciled.valid, flexible=flexible, released=released)
     solve_event = event if flexible else keep_in_place(event, reconciled)
     return Replan(solve_event, reconciled, keep)
+
+
+# Share of the time limit for the first, keep-everything solve of a flexible re-plan.
+FIXED_FIRST_SHARE = 0.3
+
+
+def solve_replan(replan: Replan, *, time_limit: float, workers: int, seed: int, progress=None):
+    """Solve a re-plan. Flexible re-plans first solve with everything kept in place (fast:
+    most of the schedule is fixed) and start the free search from that schedule, so they are
+    never worse than keeping everything, and reach it at once (a hand-made large
+    neighbourhood search, see /work/shared/notes/cpsat-practice.md)."""
+    import time
+
+    from models.solve import Infeasible, solve
+
+    keep, started = replan.keep, time.monotonic()
+    start_from = keep.valid
+    if keep.flexible:
+        fixed = KeepPrevious(keep.valid, flexible=False, released=keep.released)
+        try:
+            start_from = solve(
+                keep_in_place(replan.event, replan.reconciled),
+                time_limit=FIXED_FIRST_SHARE * time_limit,
+                workers=workers,
+                seed=seed,
+                progress=progress,
+                previous=keep.valid,
+                keep=fixed,
+            )
+        except Infeasible:
+            pass  # new pins or panels leave no room to keep everything: search freely
+    left = max(time_limit - (time.monotonic() - started), 0.5)
+    return solve(
+        replan.event,
+        time_limit=left,
+        workers=workers,
+        seed=seed,
+        progress=progress,
+        previous=start_from,
+        keep=keep,
+    )
