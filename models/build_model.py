@@ -11,7 +11,8 @@ Objective (maximised; weights in models/weights.py, reasons in models/OBJECTIVE.
   + meeting_value(priority, mutual) per meeting            (60 x priority, 90 x if mutual)
   + FAIRNESS[k-1] per attendee having at least k meetings   (240, 120, 80, 50, ...)
   + seat_value(choice priority) per panel seat              (120 x priority)
-  - BREAK per break - IDLE_SLOT per idle slot               (20, 1)
+Compact days (breaks, idle slots) are a second phase, models/compact_days.py: it re-times
+the meetings chosen here without changing which ones.
 """
 
 from __future__ import annotations
@@ -43,9 +44,6 @@ class Built:
     indicators: list[tuple[int, list[int]]] = field(default_factory=list)  # v = sum(inputs)
     fairness: list[tuple[list[int], list[int]]] = field(default_factory=list)  # g_k, inputs
     shortfalls: list[tuple[int, int, list[int]]] = field(default_factory=list)  # v, target, in
-    run_starts: list[tuple[int, int, int]] = field(default_factory=list)  # v, cur, prev
-    # any, started, ongoing (per position of the busy range), [(position, busy)]
-    days: list[tuple[int, list, list, list[tuple[int, int]]]] = field(default_factory=list)
     busy: dict[tuple[int, int], object] = field(default_factory=dict)  # (attendee, slot)
     meeting_busy: dict[tuple[int, int], object] = field(default_factory=dict)
 
@@ -207,7 +205,7 @@ def add_max_consecutive(built: Built, event: Event, rows) -> None:
 
 
 def add_objective(built: Built, event: Event, rows, po: PanelOptions) -> None:
-    """Maximise targets, priority-weighted meetings, fairness, panel seats, compact days."""
+    """Maximise targets, priority-weighted meetings, fairness, panel seats."""
     model = built.model
     terms, coeffs = list(built.meet), rows["value"].tolist()
     per, _ = _per_attendee(rows)
@@ -241,48 +239,7 @@ def add_objective(built: Built, event: Event, rows, po: PanelOptions) -> None:
     for s, seat in enumerate(po.seats):
         terms.append(built.seat[s])
         coeffs.append(weights.seat_value(seat.priority))
-    t2, c2 = _compact_days(built, event)
-    _maximize(model, terms + t2, coeffs + c2)
-
-
-def _compact_days(built: Built, event: Event) -> tuple[list, list]:
-    """Breaks and idle slots per attendee and day, as objective terms (penalties)."""
-    model = built.model
-    terms, coeffs = [], []
-    days: dict[dt.date, list[int]] = {}
-    for s in event.slots:
-        days.setdefault(s.date, []).append(s.index)
-    for who in range(len(event.attendees)):
-        for day in sorted(days):
-            busy = [(pos, built.busy.get((who, s))) for pos, s in enumerate(days[day])]
-            busy = [(pos, b) for pos, b in busy if b is not None]
-            if len(busy) < 2:
-                continue
-            anyb = model.new_bool_var(f"any{who},{day}")
-            model.add(_sum(b for _, b in busy) >= anyb)
-            starts = []
-            prev_pos, prev = -2, None
-            for pos, b in busy:
-                if prev is not None and prev_pos == pos - 1:
-                    st = model.new_bool_var(f"st{who},{day},{pos}")
-                    model.add_bool_or([st, ~b, prev])
-                    built.run_starts.append((st.index, b.index, prev.index))
-                    starts.append(st)
-                else:
-                    starts.append(b)
-                prev_pos, prev = pos, b
-            # breaks = runs - any
-            terms += starts + [anyb]
-            coeffs += [-weights.BREAK] * len(starts) + [weights.BREAK]
-            spans = _day_span(built, busy, f"{who},{day}") if weights.IDLE_SLOT else ([], [])
-            built.days.append((anyb.index, spans[0], spans[1], [(p, b.index) for p, b in busy]))
-            if weights.IDLE_SLOT:
-                # idle slots = (started + not yet ended) over the range - range x any - busy
-                width = busy[-1][0] - busy[0][0] + 1
-                terms += spans[0] + spans[1] + [anyb] + [b for _, b in busy]
-                coeffs += [-weights.IDLE_SLOT] * (2 * width) + [weights.IDLE_SLOT * width]
-                coeffs += [weights.IDLE_SLOT] * len(busy)
-    return terms, coeffs
+    _maximize(model, terms, coeffs)
 
 
 # ------------------------------------------------------------------ helpers
@@ -302,24 +259,6 @@ def _maximize(model: cp_model.CpModel, terms: list, coeffs: list[int]) -> None:
     objective.vars.extend(used.tolist())
     objective.coeffs.extend((-total[used]).astype(np.int64).tolist())
     objective.scaling_factor = -1.0  # CP-SAT's encoding of "maximise"
-
-
-def _day_span(built: Built, busy: list[tuple[int, object]], name: str) -> tuple[list, list]:
-    """Per position from the first to the last one that may be busy: "has started" and "not
-    yet ended" literals (monotone, implied by busy), whose sums measure the day's span."""
-    model = built.model
-    lo, hi = busy[0][0], busy[-1][0]
-    at = dict(busy)
-    started = [model.new_bool_var(f"sd{name},{p}") for p in range(lo, hi + 1)]
-    ongoing = [model.new_bool_var(f"on{name},{p}") for p in range(lo, hi + 1)]
-    for k, p in enumerate(range(lo, hi + 1)):
-        if p in at:
-            model.add_implication(at[p], started[k])
-            model.add_implication(at[p], ongoing[k])
-        if k:
-            model.add_implication(started[k - 1], started[k])
-            model.add_implication(ongoing[k], ongoing[k - 1])
-    return started, ongoing
 
 
 def _indicator(built: Built, lits: list, name: str):

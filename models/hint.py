@@ -32,15 +32,6 @@ def complete_hint(built: Built, choice: Choice) -> np.ndarray:
             val[v] = int(total >= k)
     for v, target, inputs in built.shortfalls:
         val[v] = max(0, target - int(val[inputs].sum()))
-    for v, cur, prev in built.run_starts:
-        val[v] = int(val[cur] == 1 and val[prev] == 0)
-    for anyb, started, ongoing, busy in built.days:
-        on = [pos for pos, b in busy if val[b]]
-        val[anyb] = int(bool(on))
-        lo = busy[0][0]
-        for k, (s, e) in enumerate(zip(started, ongoing, strict=True)):
-            val[s.index] = int(bool(on) and min(on) <= lo + k)
-            val[e.index] = int(bool(on) and max(on) >= lo + k)
     return val
 
 

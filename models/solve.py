@@ -3,8 +3,10 @@
 Steps: availability grids -> meeting and panel options (items impossible on their own raise
 `Infeasible`) -> pins and panels checked on their own (a clash raises `Infeasible` with the
 smallest clashing set) -> full model -> greedy schedule as a complete hint -> CP-SAT ->
-concrete tables. Ctrl-C stops the search and keeps the best schedule found (CP-SAT's own
-SIGINT handling, `catch_sigint_signal`).
+concrete tables. A second phase (models/compact_days.py) then re-times the chosen meetings
+for compact days (fewest breaks, then idle slots) without changing which ones. Ctrl-C stops
+the search and keeps the best schedule found (CP-SAT's own SIGINT handling,
+`catch_sigint_signal`).
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from ortools.sat.python import cp_model
 
 from models.assign_tables import assign_tables
 from models.availability import Availability, availability
+from models.bound import phase1_bound
 from models.build_model import Built, build_model
+from models.compact_days import CompactProgress, compact_days
 from models.errors import Infeasible
 from models.explain import clashing_set
 from models.greedy import Choice, greedy
 from models.hint import complete_hint, set_hint
 from models.keep_previous import KeepPrevious, add_keep_previous
+from models.lns import improve
 from models.meeting_options import MeetingOptions, meeting_options
 from models.panel_options import PanelOptions, panel_options
 from scheduler.domain import Event, PanelRun, Schedule, SolveStats
@@ -31,6 +36,11 @@ from scheduler.domain import Event, PanelRun, Schedule, SolveStats
 __all__ = ["Infeasible", "Progress", "default_time_limit", "solve"]
 
 DETERMINISTIC_PER_SECOND = 0.1
+FULL_SEARCH_SHARE = 0.4  # of phase 1's time: CP-SAT on the whole model; the rest is LNS
+LARGE_MODEL = 20_000  # variables: above this, presolve is kept cheap (see _run)
+# Share of the time limit kept for phase 2 (compact days); phase 2 also gets whatever
+# phase 1 leaves when it proves its optimum early.
+COMPACT_SHARE = 0.35
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class Progress:
     gap: float  # relative, 0.01 = 1 %
     seconds: float
     solutions: int
+    phase: str = "meetings"  # or "compact days": same meetings, better times
 
 
 def default_time_limit(event: Event) -> float:
@@ -84,25 +95,131 @@ def solve(
         kept.complete(hint)
     set_hint(built, hint)
     limit = default_time_limit(event) if time_limit is None else time_limit
-    left = max(limit - (time.monotonic() - started), 0.5)
-    solver, status = _run(built, left, workers, seed, progress)
+    ceiling = _ceiling(event, av, mo, po, keep, limit)
+    left = max(limit * (1 - COMPACT_SHARE) - (time.monotonic() - started), 0.5)
+    phase1_end = time.monotonic() + left
+    counted = [0]  # solutions reported so far, so the LNS numbers on from CP-SAT's
+    report = None
+    if progress is not None:
+
+        def report(p: Progress) -> None:
+            counted[0] = p.solutions
+            progress(p)
+
+    full = left * FULL_SEARCH_SHARE
+    solver, status = _run(built, full, workers, seed, report, ceiling)
     if status == cp_model.INFEASIBLE:  # ortools 9.15 may say so wrongly: retry with one worker
-        solver, status = _run(built, left, 1, seed, progress)
-    seconds = time.monotonic() - started
+        solver, status = _run(built, full, 1, seed, report, ceiling)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        choice = _choice(built, solver)
-        objective, bound = solver.objective_value, solver.best_objective_bound
+        values = np.array(solver.response_proto.solution, dtype=np.int64)
+        objective, bound = solver.objective_value, _lower(solver.best_objective_bound, ceiling)
         stats_status = solver.status_name(status)
     else:  # no solution in time: the greedy schedule keeps every hard rule
-        choice, objective, bound, stats_status = start, None, None, "GREEDY"
+        values, objective, bound, stats_status = hint, _value(built, hint), ceiling, "GREEDY"
+    stopped = _interrupted(solver, status, workers)
+    if status != cp_model.OPTIMAL and not stopped and (bound is None or objective < bound):
+        # CP-SAT's own search rarely improved the greedy start on hundreds of attendees;
+        # small neighbourhoods re-planned one at a time do (models/lns.py).
+        def better(value: float, n: int) -> None:
+            if progress is not None:
+                elapsed = time.monotonic() - started
+                progress(Progress(value, bound, _gap(value, bound), elapsed, counted[0] + n))
+
+        found = improve(
+            built, mo, po, values, objective, seconds=phase1_end - time.monotonic(),
+            workers=workers, seed=seed, on_better=better if bound is not None else None,
+        )  # fmt: skip
+        stopped = found.interrupted
+        if found.improvements:
+            values, objective = found.values, found.objective
+            stats_status = "FEASIBLE"
+    if bound is not None and objective >= bound:
+        stats_status = "OPTIMAL"  # proven by the LP bound
+    choice = _choice(built, values) if stats_status != "GREEDY" else start
+    if not stopped:
+        choice, stats_status = _compact(
+            event, av, mo, po, choice, stats_status, objective, keep,
+            max(limit - (time.monotonic() - started), 0.5), workers, seed, progress,
+        )  # fmt: skip
+    seconds = time.monotonic() - started
     return _schedule(
         event, av, mo, po, choice, stats_status, objective, bound, seconds, seed, workers, previous
     )
 
 
-def _run(built: Built, seconds: float, workers: int, seed: int, progress):
+def _compact(
+    event, av, mo, po, choice, status, objective, keep, seconds, workers, seed, progress
+) -> tuple[Choice, str]:
+    """Phase 2: the same meetings and panels at times that make days compact. The schedule
+    counts as proven optimal only when both phases are."""
+    report = None
+    if progress is not None:
+        value = objective or 0.0
+
+        def report(p: CompactProgress) -> None:
+            obj, bnd = value - p.penalty, value - p.bound
+            progress(Progress(obj, bnd, _gap(obj, bnd), p.seconds, p.solutions, "compact days"))
+
+    fixed = _kept_rows(mo, choice, keep) if keep is not None and keep.flexible else ()
+    outcome = compact_days(
+        event, av, mo, po, choice, time_limit=seconds, workers=workers, seed=seed,
+        fixed_rows=fixed, progress=report,
+    )  # fmt: skip
+    if status == "OPTIMAL" and outcome.status != "OPTIMAL":
+        status = "FEASIBLE"
+    return outcome.choice, status
+
+
+def _interrupted(solver: cp_model.CpSolver, status, workers: int) -> bool:
+    """Whether Ctrl-C stopped phase 1: it ended unproven well before its time limits, so
+    the user wants the schedule now, not after phase 2."""
+    if status == cp_model.OPTIMAL or status == cp_model.INFEASIBLE:
+        return False
+    p = solver.parameters
+    if workers <= 1:
+        used = solver.response_proto.deterministic_time / max(p.max_deterministic_time, 1e-9)
+    else:
+        used = solver.wall_time / max(p.max_time_in_seconds, 1e-9)
+    return used < 0.9
+
+
+def _kept_rows(mo: MeetingOptions, choice: Choice, keep: KeepPrevious) -> tuple[int, ...]:
+    """Chosen meetings at their announced slot: a flexible re-plan kept them there on
+    purpose (moving them would change an agenda), so phase 2 leaves them in place."""
+    announced = {(m.a, m.b, m.slot) for m in keep.valid.meetings}
+    pair, slot = mo.rows["pair"].to_numpy(), mo.rows["slot"].to_numpy()
+    return tuple(i for i in choice.meetings if (*mo.pairs[int(pair[i])], int(slot[i])) in announced)
+
+
+def _ceiling(event, av, mo, po, keep: KeepPrevious | None, limit: float) -> float | None:
+    """Our own valid bound (models/bound.py): CP-SAT's stayed near 2.5x the optimum on 300
+    attendees. Not with `--keep flexible`, whose objective also rewards kept items."""
+    if keep is not None and keep.flexible:
+        return None
+    found = phase1_bound(event, av, mo, po, time_limit=min(0.2 * limit, 30.0))
+    return None if found is None else float(found.bound)
+
+
+def _lower(bound: float, ceiling: float | None) -> float:
+    return bound if ceiling is None else min(bound, ceiling)
+
+
+def _value(built: Built, values: np.ndarray) -> float:
+    """The objective of a complete assignment, as CP-SAT would report it."""
+    obj = built.model.proto.objective
+    total = float(np.dot(np.asarray(obj.coeffs, dtype=float), values[np.asarray(obj.vars)]))
+    return (total + obj.offset) * (obj.scaling_factor or 1.0)
+
+
+def _run(built: Built, seconds: float, workers: int, seed: int, progress, ceiling=None):
     solver = cp_model.CpSolver()
     p = solver.parameters
+    if len(built.model.proto.variables) > LARGE_MODEL:
+        # Full probing and symmetry detection took 18 s of a 30 s run at 300 attendees and
+        # found nothing the search used; the bound comes from models/bound.py anyway.
+        p.cp_model_probing_level = 0
+        p.symmetry_level = 0
+        p.max_presolve_iterations = 1
     p.max_time_in_seconds = seconds
     p.num_workers = max(1, workers)
     p.random_seed = seed
@@ -112,7 +229,7 @@ def _run(built: Built, seconds: float, workers: int, seed: int, progress):
         # of wall time on this kind of machine; five times the wall limit is only a safety net.
         p.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
         p.max_time_in_seconds = 5 * seconds
-    callback = _Reporter(progress) if progress else None
+    callback = _Reporter(progress, ceiling) if progress else None
     status = solver.solve(built.model, callback)
     return solver, status
 
@@ -120,14 +237,15 @@ def _run(built: Built, seconds: float, workers: int, seed: int, progress):
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Reports objective, bound and time of each new solution (reads no variable values)."""
 
-    def __init__(self, progress: Callable[[Progress], None]):
+    def __init__(self, progress: Callable[[Progress], None], ceiling: float | None = None):
         super().__init__()
         self._progress = progress
+        self._ceiling = ceiling
         self._count = 0
 
     def on_solution_callback(self) -> None:
         self._count += 1
-        obj, bound = self.objective_value, self.best_objective_bound
+        obj, bound = self.objective_value, _lower(self.best_objective_bound, self._ceiling)
         self._progress(Progress(obj, bound, _gap(obj, bound), self.wall_time, self._count))
 
 
@@ -137,8 +255,7 @@ def _gap(objective: float | None, bound: float | None) -> float | None:
     return abs(bound - objective) / max(1.0, abs(objective))
 
 
-def _choice(built: Built, solver: cp_model.CpSolver) -> Choice:
-    sol = np.array(solver.response_proto.solution, dtype=np.int64)
+def _choice(built: Built, sol: np.ndarray) -> Choice:
 
     def on(vars_: list) -> tuple[int, ...]:
         if not vars_:

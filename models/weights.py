@@ -21,8 +21,8 @@ MIN_MEETINGS_SHORTFALL = 10 * (5 * MEETING_MUTUAL) + FAIRNESS[0] * 2
 # 4. Panel seats, by the attendee's choice priority (1..5): 120..600.
 PANEL_SEAT = 120
 
-# 5. Compact days: a break (a run of idle slots) and each idle slot. Small enough that
-#    compactness never costs even the least meeting on days of up to 40 slots.
+# 5. Compact days: a break (a run of idle slots) and each idle slot. Minimised in a second
+#    phase with the meetings fixed (models/compact_days.py), so they never cost a meeting.
 BREAK = 20
 IDLE_SLOT = 1
 

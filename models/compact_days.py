@@ -1,0 +1,412 @@
+"""Second solve phase: compact days. Same meetings and panels, better times.
+
+Phase 1 decides WHICH pairs meet and where panels run with whom; this phase only moves
+meetings between slots, so phase 1's value is kept exactly. It keeps every hard rule (one
+activity at a time, tables per slot, host tables, pins, max_consecutive) and minimises
+BREAK x breaks + IDLE_SLOT x idle slots (models/weights.py), with the contract's definitions:
+per attendee and day, the day's slots in time order across sessions; a break is a maximal
+run of idle slots between the first and last activity of the day.
+
+Formulation (after Bofill et al., JAIR 2022), per attendee and day:
+  busy[p]   = the attendee is in a meeting or panel at the day's position p
+  start[p]  = busy[p] and not busy[p - 1]          (a block of activity starts at p)
+  breaks    = sum(start) - any                     (blocks minus one, on days with activity)
+  idle      = span - sum(busy), the span measured with monotone "started"/"ongoing" chains
+with implied constraints that tighten the bound: an attendee's busy slots over the event
+equal their (fixed) activity count, and each block is no longer than the run of slots the
+attendee could be busy in from its start, so sum(start[p] x run[p]) >= sum(busy).
+Panels stay where phase 1 put them, with the same members.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from models import weights
+from models.availability import Availability
+from models.greedy import Choice
+from models.meeting_options import POOL, MeetingOptions
+from models.panel_options import PanelOptions
+
+DETERMINISTIC_PER_SECOND = 0.1  # as models/solve.py: one-worker runs stop on this clock
+
+
+@dataclass(frozen=True)
+class CompactDays:
+    """Phase 2's outcome: the re-timed schedule and how far it is proven."""
+
+    choice: Choice
+    status: str  # OPTIMAL, FEASIBLE, or UNCHANGED (no better timing found or time was out)
+    penalty: int  # BREAK x breaks + IDLE_SLOT x idle slots of `choice`
+    bound: int  # no timing of these meetings has a lower penalty
+    breaks: int
+    idle: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class CompactProgress:
+    penalty: int
+    bound: int
+    seconds: float
+    solutions: int
+
+
+@dataclass
+class _Day:
+    """One attendee's day in the model: busy literals by position, and the day's terms."""
+
+    busy: list[tuple[int, object]]  # (position, literal); constants for panel slots
+    starts: list
+    anyb: object
+    breaks: object  # linear expression
+    idle: object  # linear expression
+
+
+def compact_days(
+    event,
+    av: Availability,
+    mo: MeetingOptions,
+    po: PanelOptions,
+    choice: Choice,
+    *,
+    time_limit: float,
+    workers: int = 2,
+    seed: int = 0,
+    fixed_rows: tuple[int, ...] = (),
+    break_spread: int | None = None,
+    progress: Callable[[CompactProgress], None] | None = None,
+) -> CompactDays:
+    """Re-time the meetings of `choice` for the fewest breaks, then idle slots.
+
+    `fixed_rows`: chosen meeting rows that must keep their slot (e.g. announced meetings a
+    re-plan kept). `break_spread`: when given, any two attendees' break counts (over the
+    event) differ by at most this much (the research benchmark's fairness rule).
+    """
+    started = time.monotonic()
+    phase = _Phase2(event, av, mo, po, choice, fixed_rows, break_spread)
+    before_breaks, before_idle = phase.measure(choice.meetings)
+    before = weights.BREAK * before_breaks + weights.IDLE_SLOT * before_idle
+    if phase.trivial or time_limit <= 0:  # trivial: no meeting has another slot to go to
+        return CompactDays(
+            choice, "OPTIMAL" if phase.trivial else "UNCHANGED", before,
+            before if phase.trivial else 0, before_breaks, before_idle, time.monotonic() - started,
+        )  # fmt: skip
+    phase.hint(choice.meetings)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = max(time_limit - (time.monotonic() - started), 0.1)
+    p.num_workers = max(1, workers)
+    p.random_seed = seed
+    p.catch_sigint_signal = True
+    if workers <= 1:
+        p.max_deterministic_time = p.max_time_in_seconds * DETERMINISTIC_PER_SECOND
+        p.max_time_in_seconds *= 5
+    callback = _Reporter(progress) if progress else None
+    status = solver.solve(phase.model, callback)
+    seconds = time.monotonic() - started
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return CompactDays(choice, "UNCHANGED", before, 0, before_breaks, before_idle, seconds)
+    rows = phase.chosen_rows(solver)
+    breaks, idle = phase.measure(rows)
+    penalty = weights.BREAK * breaks + weights.IDLE_SLOT * idle
+    bound = int(round(solver.best_objective_bound))
+    if penalty > before:  # cannot happen with the hint kept; never make things worse
+        return CompactDays(choice, "UNCHANGED", before, bound, before_breaks, before_idle, seconds)
+    new = Choice(rows, choice.options, choice.seats)
+    return CompactDays(new, solver.status_name(status), penalty, bound, breaks, idle, seconds)
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, progress: Callable[[CompactProgress], None]):
+        super().__init__()
+        self._progress = progress
+        self._count = 0
+
+    def on_solution_callback(self) -> None:
+        self._count += 1
+        self._progress(
+            CompactProgress(
+                int(round(self.objective_value)),
+                int(round(self.best_objective_bound)),
+                self.wall_time,
+                self._count,
+            )
+        )
+
+
+class _Phase2:
+    """The phase-2 model for one phase-1 choice."""
+
+    def __init__(self, event, av, mo, po, choice, fixed_rows, break_spread):
+        self.event = event
+        self.model = cp_model.CpModel()
+        rows = mo.rows
+        pair, slot = rows["pair"].to_numpy(), rows["slot"].to_numpy()
+        a, b, tclass = rows["a"].to_numpy(), rows["b"].to_numpy(), rows["tclass"].to_numpy()
+        pin = rows["pin"].to_numpy()
+        n_att, n_slots = av.present.shape
+        self.slot_a, self.a, self.b = slot, a, b
+
+        # Panel members are busy at their (fixed) panel's slots.
+        self.panel_busy = np.zeros((n_att, n_slots), dtype=bool)
+        for who, o in _panel_members(po, choice):
+            self.panel_busy[who, list(po.options[o].slots)] = True
+
+        chosen = np.array(sorted(choice.meetings), dtype=int)
+        keep = set(int(r) for r in fixed_rows) & set(chosen.tolist())
+        keep |= {int(r) for r in chosen if pin[r] >= 0}
+        fixed_pairs = {int(pair[r]): r for r in sorted(keep)}
+        wanted = np.zeros(int(pair.max()) + 1 if len(pair) else 0, dtype=bool)
+        wanted[pair[chosen]] = True
+        ok = wanted[pair] if len(pair) else np.zeros(0, dtype=bool)
+        ok &= ~self.panel_busy[a, slot] & ~self.panel_busy[b, slot]
+        cand = np.flatnonzero(ok)
+        cand = np.array([r for r in cand if fixed_pairs.get(int(pair[r]), r) == r], dtype=int)
+        # A chosen row is always a candidate (phase 1 kept every rule with it).
+        cand = np.union1d(cand, chosen)
+        self.rows = cand
+        model = self.model
+        self.lit = {int(r): model.new_bool_var(f"m{r}") for r in cand}
+        self.trivial = True
+        by_pair: dict[int, list[int]] = {}
+        for r in cand:
+            by_pair.setdefault(int(pair[r]), []).append(int(r))
+        for p in sorted(by_pair):
+            lits = [self.lit[r] for r in by_pair[p]]
+            model.add_exactly_one(lits)
+            if len(lits) > 1:
+                self.trivial = False
+
+        # Tables: pool meetings within the pool per slot; shared host tables once per slot.
+        pool = cand[tclass[cand] == POOL]
+        for s in sorted(set(slot[pool].tolist())):
+            here = pool[slot[pool] == s]
+            cap = int(av.pool_tables_per_slot[s])
+            if len(here) > cap:
+                model.add(sum(self.lit[int(r)] for r in here) <= cap)
+        hosts = np.bincount(av.host_table[av.host_table >= 0], minlength=len(av.pool))
+        shared = cand[np.isin(tclass[cand], np.flatnonzero(hosts > 1))]
+        for key in sorted(set(zip(tclass[shared].tolist(), slot[shared].tolist(), strict=True))):
+            here = [r for r in shared if (tclass[r], slot[r]) == key]
+            if len(here) > 1:
+                model.add_at_most_one([self.lit[int(r)] for r in here])
+
+        # One activity at a time; busy literals per (attendee, slot).
+        cells: dict[tuple[int, int], list[int]] = {}
+        for r in cand:
+            for who in (int(a[r]), int(b[r])):
+                cells.setdefault((who, int(slot[r])), []).append(int(r))
+        self.defs: list[tuple[object, list[int]]] = []  # (busy var, rows) for the hint
+        self.meeting_busy: dict[tuple[int, int], object] = {}
+        for key in sorted(cells):
+            lits = [self.lit[r] for r in cells[key]]
+            if len(lits) == 1:
+                self.meeting_busy[key] = lits[0]
+            else:
+                v = model.new_bool_var(f"b{key}")
+                model.add_exactly_one([*lits, ~v])
+                self.defs.append((v, cells[key]))
+                self.meeting_busy[key] = v
+        self._max_consecutive(event, cand, pin)
+
+        # Per attendee and day: blocks, breaks, idle slots.
+        self.one = model.new_constant(1)
+        self._chains: list = []  # (attendee, first position, busy by position, started, ongoing)
+        days: dict[dt.date, list[int]] = {}
+        for s in event.slots:
+            days.setdefault(s.date, []).append(s.index)
+        self.days: list[_Day] = []
+        self.day_owner: list[int] = []
+        self.spread = None
+        terms = []
+        per_attendee_breaks: dict[int, list] = {}
+        people = sorted({who for who, _ in cells} | set(np.flatnonzero(self.panel_busy.any(1))))
+        for who in people:
+            total = []
+            for day in sorted(days):
+                d = self._day(who, days[day])
+                if d is None:
+                    continue
+                self.days.append(d)
+                self.day_owner.append(who)
+                per_attendee_breaks.setdefault(who, []).append(d.breaks)
+                terms.append(weights.BREAK * d.breaks + weights.IDLE_SLOT * d.idle)
+                total += [x for _, x in d.busy]
+            # Implied: busy slots over the event = the attendee's fixed activity count.
+            count = sum(1 for r in chosen if who in (a[r], b[r])) + int(self.panel_busy[who].sum())
+            if total:
+                model.add(sum(total) == count)
+        if break_spread is not None and per_attendee_breaks:
+            top = max(len(days[d]) for d in days) * len(days)
+            hi, lo = model.new_int_var(0, top, "maxb"), model.new_int_var(0, top, "minb")
+            for who in sorted(per_attendee_breaks):
+                b_who = sum(per_attendee_breaks[who])
+                model.add(b_who <= hi)
+                model.add(b_who >= lo)
+            model.add(hi - lo <= break_spread)
+            self.spread = (hi, lo)
+        model.minimize(sum(terms))
+
+    def _max_consecutive(self, event, cand, pin) -> None:
+        k = event.settings.max_consecutive
+        if k is None:
+            return
+        pinned = {
+            (int(x[r]), int(self.slot_a[r])) for r in cand if pin[r] >= 0 for x in (self.a, self.b)
+        }
+        by_session: dict[str, list[int]] = {}
+        for s in event.slots:
+            by_session.setdefault(s.session, []).append(s.index)
+        people = sorted({who for who, _ in self.meeting_busy})
+        for who in people:
+            for sid in sorted(by_session):
+                ss = by_session[sid]
+                for start in range(len(ss) - k):
+                    window = ss[start : start + k + 1]
+                    lits = [self.meeting_busy.get((who, s)) for s in window]
+                    lits = [x for x in lits if x is not None]
+                    if len(lits) > k:
+                        limit = max(k, sum((who, s) in pinned for s in window))
+                        self.model.add(sum(lits) <= limit)
+
+    def _day(self, who: int, slots: list[int]) -> _Day | None:
+        model = self.model
+        busy = []
+        for pos, s in enumerate(slots):
+            if self.panel_busy[who, s]:
+                busy.append((pos, self.one))
+            elif (who, s) in self.meeting_busy:
+                busy.append((pos, self.meeting_busy[(who, s)]))
+        if not busy:
+            return None
+        name = f"{who},{slots[0]}"
+        certain = any(x is self.one for _, x in busy)
+        anyb = self.one if certain else model.new_bool_var(f"any{name}")
+        if not certain:
+            for _, x in busy:
+                model.add_implication(x, anyb)
+            model.add_bool_or([~anyb] + [x for _, x in busy])
+        at = dict(busy)
+        starts = []
+        run = []  # longest possible block from each start position
+        for pos, x in busy:
+            length = 1
+            while pos + length in at:
+                length += 1
+            run.append(length)
+            prev = at.get(pos - 1)
+            if prev is None:
+                starts.append(x)
+                continue
+            st = model.new_bool_var(f"st{name},{pos}")
+            model.add_bool_or([st, ~x, prev])
+            model.add_implication(st, x)
+            model.add_implication(st, ~prev)
+            starts.append(st)
+        # Implied: at least one block on an active day; blocks cover the busy slots.
+        model.add(sum(starts) >= anyb)
+        model.add(sum(r * st for r, st in zip(run, starts, strict=True)) >= sum(at.values()))
+        # Named non-negative terms: the objective's bound starts at 0, not below.
+        breaks = model.new_int_var(0, len(busy), f"br{name}")
+        model.add(breaks == sum(starts) - anyb)
+        lo, hi = busy[0][0], busy[-1][0]
+        width = hi - lo + 1
+        if width == len(busy) and certain and all(x is self.one for _, x in busy):
+            idle = 0
+        else:
+            started = [model.new_bool_var(f"sd{name},{p}") for p in range(lo, hi + 1)]
+            ongoing = [model.new_bool_var(f"on{name},{p}") for p in range(lo, hi + 1)]
+            for k, p in enumerate(range(lo, hi + 1)):
+                if p in at:
+                    model.add_implication(at[p], started[k])
+                    model.add_implication(at[p], ongoing[k])
+                if k:
+                    model.add_implication(started[k - 1], started[k])
+                    model.add_implication(ongoing[k], ongoing[k - 1])
+            # idle = span - busy; span = started + ongoing - width (on an active day)
+            idle = model.new_int_var(0, width, f"id{name}")
+            model.add(idle == sum(started) + sum(ongoing) - width * anyb - sum(at.values()))
+            self._chains.append((lo, at, started, ongoing))
+        return _Day(busy, starts, anyb, breaks, idle)
+
+    def measure(self, rows) -> tuple[int, int]:
+        """Breaks and idle slots of a timing, computed plainly from busy grids."""
+        event = self.event
+        busy = self.panel_busy.copy()
+        rows = np.asarray(list(rows), dtype=int)
+        if len(rows):
+            busy[self.a[rows], self.slot_a[rows]] = True
+            busy[self.b[rows], self.slot_a[rows]] = True
+        days: dict[dt.date, list[int]] = {}
+        for s in event.slots:
+            days.setdefault(s.date, []).append(s.index)
+        breaks = idle = 0
+        for day in sorted(days):
+            grid = busy[:, days[day]]
+            for row in grid[grid.any(axis=1)]:
+                on = np.flatnonzero(row)
+                inside = ~row[on[0] : on[-1] + 1]
+                idle += int(inside.sum())
+                breaks += int((inside[1:] & ~inside[:-1]).sum() + inside[0])
+        return breaks, idle
+
+    def hint(self, rows) -> None:
+        """Complete hint for the phase-1 timing (every variable, computed from definitions)."""
+        model = self.model
+        chosen = set(int(r) for r in rows)
+        val: dict[int, int] = {self.one.index: 1}
+        for r, v in self.lit.items():
+            val[v.index] = int(r in chosen)
+        for v, rs in self.defs:
+            val[v.index] = int(any(r in chosen for r in rs))
+
+        def value(x) -> int:
+            return 1 if x is self.one else val[x.index]
+
+        for d in self.days:
+            on = [pos for pos, x in d.busy if value(x)]
+            if d.anyb is not self.one:
+                val[d.anyb.index] = int(bool(on))
+            at = dict(d.busy)
+            for (pos, x), st in zip(d.busy, d.starts, strict=True):
+                if st is not x:
+                    val[st.index] = int(value(x) == 1 and value(at[pos - 1]) == 0)
+            starts = sum(value(st) for st in d.starts)
+            val[d.breaks.index] = starts - int(bool(on))
+            if not isinstance(d.idle, int):
+                val[d.idle.index] = (max(on) - min(on) + 1 - len(on)) if on else 0
+        for lo, at, started, ongoing in self._chains:
+            on = [p for p, x in at.items() if value(x)]
+            for k in range(len(started)):
+                val[started[k].index] = int(bool(on) and min(on) <= lo + k)
+                val[ongoing[k].index] = int(bool(on) and max(on) >= lo + k)
+        if self.spread is not None:
+            per: dict[int, int] = {}
+            for who, d in zip(self.day_owner, self.days, strict=True):
+                per[who] = per.get(who, 0) + val[d.breaks.index]
+            val[self.spread[0].index] = max(per.values())
+            val[self.spread[1].index] = min(per.values())
+        model.clear_hints()
+        for idx in sorted(val):
+            model.proto.solution_hint.vars.append(idx)
+            model.proto.solution_hint.values.append(val[idx])
+
+    def chosen_rows(self, solver: cp_model.CpSolver) -> tuple[int, ...]:
+        return tuple(r for r in sorted(self.lit) if solver.boolean_value(self.lit[r]))
+
+
+def _panel_members(po: PanelOptions, choice: Choice):
+    """(attendee, option) for everyone in each chosen panel option."""
+    for o in choice.options:
+        mod = po.moderator[po.options[o].panel]
+        if mod >= 0:
+            yield mod, o
+    for s in choice.seats:
+        yield po.seats[s].attendee, po.seats[s].option

@@ -1,0 +1,182 @@
+"""Phase 2 (models/compact_days.py): same meetings and panels, re-timed for compact days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from models.availability import availability
+from models.compact_days import compact_days
+from models.greedy import Choice
+from models.meeting_options import meeting_options
+from models.panel_options import panel_options
+from models.solve import _schedule, solve
+from scheduler.figures import quality_figures
+from scheduler.read_workbook import read_workbook
+from tests.model_helpers import (
+    DAY,
+    assert_checked,
+    make_event,
+    met,
+    people,
+    session_rows,
+    wants,
+)
+
+RESEARCH = Path("/work/shared/benchmarks/b2b")
+
+
+def _options(event):
+    av = availability(event)
+    mo, problems = meeting_options(event, av)
+    po, more = panel_options(event, av)
+    assert not problems and not more
+    return av, mo, po
+
+
+def _choice(event, mo, timing: dict[tuple[str, str], int], options=(), seats=()) -> Choice:
+    """Option rows putting each pair (ids) at the given slot."""
+    rows = mo.rows
+    found = []
+    for i in range(len(rows)):
+        key = mo.pairs[int(rows["pair"].iat[i])]
+        if timing.get(key) == int(rows["slot"].iat[i]):
+            found.append(i)
+    assert len(found) == len(timing)
+    return Choice(tuple(sorted(found)), tuple(options), tuple(seats))
+
+
+def _schedule_of(event, av, mo, po, choice):
+    return _schedule(event, av, mo, po, choice, "TEST", None, None, 0.0, 0, 1)
+
+
+def _star(tmp_path, slots: int, **kw):
+    """A meets B, C, D, E in a morning of `slots` 20-minute slots, two tables."""
+    end = (dt.datetime.combine(DAY, dt.time(9)) + dt.timedelta(minutes=20 * slots)).time()
+    return make_event(
+        tmp_path,
+        attendees=people("A", "B", "C", "D", "E"),
+        requests=wants(("A", "B"), ("A", "C"), ("A", "D"), ("A", "E")),
+        sessions=session_rows(("S1", "09:00", end.strftime("%H:%M"))),
+        tables=2,
+        **kw,
+    )
+
+
+def test_scattered_meetings_are_pulled_together(tmp_path):
+    event = _star(tmp_path, 8)
+    av, mo, po = _options(event)
+    scattered = {("A", "B"): 0, ("A", "C"): 2, ("A", "D"): 5, ("A", "E"): 7}
+    start = _choice(event, mo, scattered)
+    before = quality_figures(event, _schedule_of(event, av, mo, po, start))
+    assert (before["breaks"], before["idle_slots"]) == (3, 4)
+
+    out = compact_days(event, av, mo, po, start, time_limit=10, workers=1)
+    schedule = _schedule_of(event, av, mo, po, out.choice)
+    figures = quality_figures(event, schedule)
+    assert (figures["breaks"], figures["idle_slots"]) == (0, 0)
+    assert (out.breaks, out.idle, out.penalty, out.bound) == (0, 0, 0, 0)
+    assert out.status == "OPTIMAL"
+    assert met(schedule) == set(scattered)
+    assert_checked(event, schedule, tmp_path)
+
+
+def test_across_sessions_of_a_day_a_lunch_gap_is_no_break(tmp_path):
+    # B only in the morning, C only in the afternoon: A's best day is the morning's last
+    # slot then the afternoon's first (adjacent in the day's order).
+    sessions = session_rows(("AM", "10:00", "11:00"), ("PM", "14:00", "15:00"))
+    event = make_event(
+        tmp_path,
+        attendees=people("A", "B", "C", **{"B": {"sessions": "AM"}, "C": {"sessions": "PM"}}),
+        requests=wants(("A", "B"), ("A", "C")),
+        sessions=sessions,
+        tables=1,
+    )
+    av, mo, po = _options(event)
+    start = _choice(event, mo, {("A", "B"): 0, ("A", "C"): 5})
+    out = compact_days(event, av, mo, po, start, time_limit=10, workers=1)
+    schedule = _schedule_of(event, av, mo, po, out.choice)
+    assert sorted(m.slot for m in schedule.meetings) == [2, 3]
+    assert quality_figures(event, schedule)["breaks"] == 0
+    assert_checked(event, schedule, tmp_path)
+
+
+def test_max_consecutive_forces_exactly_one_short_break(tmp_path):
+    event = _star(tmp_path, 8, settings={"max_consecutive": 2})
+    av, mo, po = _options(event)
+    start = _choice(event, mo, {("A", "B"): 0, ("A", "C"): 2, ("A", "D"): 4, ("A", "E"): 7})
+    out = compact_days(event, av, mo, po, start, time_limit=10, workers=1)
+    schedule = _schedule_of(event, av, mo, po, out.choice)
+    figures = quality_figures(event, schedule)
+    assert (figures["breaks"], figures["idle_slots"]) == (1, 1)
+    assert out.status == "OPTIMAL"
+    assert_checked(event, schedule, tmp_path)
+
+
+def test_panel_stays_and_meetings_close_up_around_it(tmp_path):
+    # A moderates a 40-minute panel at 10:00 (slots 3-4); four meetings fit around it.
+    event = _star(
+        tmp_path,
+        8,
+        panels=[
+            {
+                "panel": "P",
+                "title": "Panel",
+                "room": "Room 1",
+                "capacity": 3,
+                "minutes": 40,
+                "moderator": "A",
+                "date": DAY,
+                "start": dt.time(10),
+            }
+        ],
+        choices=[{"attendee": "B", "panel": "P", "priority": 5}],
+    )
+    av, mo, po = _options(event)
+    assert len(po.options) == 1 and len(po.seats) == 1
+    start = _choice(
+        event, mo, {("A", "B"): 0, ("A", "C"): 1, ("A", "D"): 6, ("A", "E"): 7}, (0,), (0,)
+    )
+    out = compact_days(event, av, mo, po, start, time_limit=10, workers=1)
+    schedule = _schedule_of(event, av, mo, po, out.choice)
+    assert [r.members for r in schedule.panels] == [("A", "B")]
+    slots = sorted(m.slot for m in schedule.meetings if "A" in (m.a, m.b))
+    assert slots in ([0, 1, 2, 5], [1, 2, 5, 6], [2, 5, 6, 7])  # a block around slots 3-4
+    figures = quality_figures(event, schedule)
+    assert (figures["breaks"], figures["idle_slots"]) == (0, 0)
+    assert_checked(event, schedule, tmp_path)
+
+
+def test_fixed_rows_keep_their_slot(tmp_path):
+    event = _star(tmp_path, 8)
+    av, mo, po = _options(event)
+    start = _choice(event, mo, {("A", "B"): 0, ("A", "C"): 2, ("A", "D"): 5, ("A", "E"): 7})
+    keep_b = next(i for i in start.meetings if mo.pairs[int(mo.rows["pair"].iat[i])] == ("A", "B"))
+    out = compact_days(event, av, mo, po, start, time_limit=10, workers=1, fixed_rows=(keep_b,))
+    assert keep_b in out.choice.meetings
+    schedule = _schedule_of(event, av, mo, po, out.choice)
+    assert sorted(m.slot for m in schedule.meetings) == [0, 1, 2, 3]
+
+
+def test_solve_reports_both_phases_and_keeps_phase_one_meetings(tmp_path):
+    event = _star(tmp_path, 8)
+    seen = []
+    schedule = solve(event, time_limit=10, workers=1, progress=seen.append)
+    assert met(schedule) == {("A", "B"), ("A", "C"), ("A", "D"), ("A", "E")}
+    assert quality_figures(event, schedule)["breaks"] == 0
+    assert schedule.stats.status == "OPTIMAL"
+    assert [p.phase for p in seen][0] == "meetings"
+    assert_checked(event, schedule, tmp_path)
+
+
+@pytest.mark.skipif(not (RESEARCH / "tic-12.xlsx").exists(), reason="research benchmark absent")
+def test_research_tic_12_reaches_the_published_optimum(tmp_path):
+    # Bofill et al. (JAIR 2022): all 125 meetings, 0 breaks is optimal.
+    event = read_workbook(RESEARCH / "tic-12.xlsx").event
+    schedule = solve(event, time_limit=40, workers=2)
+    figures = quality_figures(event, schedule)
+    assert figures["meetings"] == len(event.candidates) == 125
+    assert figures["breaks"] == 0
+    assert_checked(event, schedule, tmp_path)
