@@ -10,6 +10,7 @@ import pytest
 from test_replan_helpers import (
     AM_ONLY,
     CANCELLED,
+    EXAMPLE,
     LATE,
     PM,
     calendar_entries,
@@ -166,3 +167,20 @@ def test_unchanged_attendees_keep_identical_calendar_entries(runs, keep):
         (now,) = (outs[keep] / "agendas").glob(f"{person}-*.ics")
         before, after = calendar_entries(old), calendar_entries(now)
         assert before == after, person
+
+
+def test_nothing_changed_flexible_moves_and_drops_nothing(tmp_path, tmp_path_factory):
+    first = first_run(tmp_path_factory.getbasetemp())
+    out = tmp_path / "again"
+    result = run_cli(
+        "schedule", EXAMPLE, "-o", out, "--previous", first / "schedule.xlsx",
+        "--keep", "flexible", "--time-limit", 2, "--workers", 1,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    before, after = sheets(first), sheets(out)
+    assert {r["change"] for r in after["Changes"]} <= {"added"}
+    old = {meeting_key(r) for r in before["Meetings"]}
+    assert old <= {meeting_key(r) for r in after["Meetings"]}
+    assert all(
+        r["origin"] in ("kept", "pinned") for r in after["Meetings"] if meeting_key(r) in old
+    )
