@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from models.assign_tables import assign_tables
 from models.availability import Availability, availability
+from models.bound import phase1_bound
 from models.build_model import Built, build_model
 from models.compact_days import CompactProgress, compact_days
 from models.errors import Infeasible
@@ -27,6 +28,7 @@ from models.explain import clashing_set
 from models.greedy import Choice, greedy
 from models.hint import complete_hint, set_hint
 from models.keep_previous import KeepPrevious, add_keep_previous
+from models.lns import improve
 from models.meeting_options import MeetingOptions, meeting_options
 from models.panel_options import PanelOptions, panel_options
 from scheduler.domain import Event, PanelRun, Schedule, SolveStats
@@ -34,6 +36,8 @@ from scheduler.domain import Event, PanelRun, Schedule, SolveStats
 __all__ = ["Infeasible", "Progress", "default_time_limit", "solve"]
 
 DETERMINISTIC_PER_SECOND = 0.1
+FULL_SEARCH_SHARE = 0.4  # of phase 1's time: CP-SAT on the whole model; the rest is LNS
+LARGE_MODEL = 20_000  # variables: above this, presolve is kept cheap (see _run)
 # Share of the time limit kept for phase 2 (compact days); phase 2 also gets whatever
 # phase 1 leaves when it proves its optimum early.
 COMPACT_SHARE = 0.35
@@ -91,17 +95,48 @@ def solve(
         kept.complete(hint)
     set_hint(built, hint)
     limit = default_time_limit(event) if time_limit is None else time_limit
+    ceiling = _ceiling(event, av, mo, po, keep, limit)
     left = max(limit * (1 - COMPACT_SHARE) - (time.monotonic() - started), 0.5)
-    solver, status = _run(built, left, workers, seed, progress)
+    phase1_end = time.monotonic() + left
+    counted = [0]  # solutions reported so far, so the LNS numbers on from CP-SAT's
+    report = None
+    if progress is not None:
+
+        def report(p: Progress) -> None:
+            counted[0] = p.solutions
+            progress(p)
+
+    full = left * FULL_SEARCH_SHARE
+    solver, status = _run(built, full, workers, seed, report, ceiling)
     if status == cp_model.INFEASIBLE:  # ortools 9.15 may say so wrongly: retry with one worker
-        solver, status = _run(built, left, 1, seed, progress)
+        solver, status = _run(built, full, 1, seed, report, ceiling)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        choice = _choice(built, solver)
-        objective, bound = solver.objective_value, solver.best_objective_bound
+        values = np.array(solver.response_proto.solution, dtype=np.int64)
+        objective, bound = solver.objective_value, _lower(solver.best_objective_bound, ceiling)
         stats_status = solver.status_name(status)
     else:  # no solution in time: the greedy schedule keeps every hard rule
-        choice, objective, bound, stats_status = start, None, None, "GREEDY"
-    if not _interrupted(solver, status, workers):
+        values, objective, bound, stats_status = hint, _value(built, hint), ceiling, "GREEDY"
+    stopped = _interrupted(solver, status, workers)
+    if status != cp_model.OPTIMAL and not stopped and (bound is None or objective < bound):
+        # CP-SAT's own search rarely improved the greedy start on hundreds of attendees;
+        # small neighbourhoods re-planned one at a time do (models/lns.py).
+        def better(value: float, n: int) -> None:
+            if progress is not None:
+                elapsed = time.monotonic() - started
+                progress(Progress(value, bound, _gap(value, bound), elapsed, counted[0] + n))
+
+        found = improve(
+            built, mo, po, values, objective, seconds=phase1_end - time.monotonic(),
+            workers=workers, seed=seed, on_better=better if bound is not None else None,
+        )  # fmt: skip
+        stopped = found.interrupted
+        if found.improvements:
+            values, objective = found.values, found.objective
+            stats_status = "FEASIBLE"
+    if bound is not None and objective >= bound:
+        stats_status = "OPTIMAL"  # proven by the LP bound
+    choice = _choice(built, values) if stats_status != "GREEDY" else start
+    if not stopped:
         choice, stats_status = _compact(
             event, av, mo, po, choice, stats_status, objective, keep,
             max(limit - (time.monotonic() - started), 0.5), workers, seed, progress,
@@ -156,9 +191,35 @@ def _kept_rows(mo: MeetingOptions, choice: Choice, keep: KeepPrevious) -> tuple[
     return tuple(i for i in choice.meetings if (*mo.pairs[int(pair[i])], int(slot[i])) in announced)
 
 
-def _run(built: Built, seconds: float, workers: int, seed: int, progress):
+def _ceiling(event, av, mo, po, keep: KeepPrevious | None, limit: float) -> float | None:
+    """Our own valid bound (models/bound.py): CP-SAT's stayed near 2.5x the optimum on 300
+    attendees. Not with `--keep flexible`, whose objective also rewards kept items."""
+    if keep is not None and keep.flexible:
+        return None
+    found = phase1_bound(event, av, mo, po, time_limit=min(0.2 * limit, 30.0))
+    return None if found is None else float(found.bound)
+
+
+def _lower(bound: float, ceiling: float | None) -> float:
+    return bound if ceiling is None else min(bound, ceiling)
+
+
+def _value(built: Built, values: np.ndarray) -> float:
+    """The objective of a complete assignment, as CP-SAT would report it."""
+    obj = built.model.proto.objective
+    total = float(np.dot(np.asarray(obj.coeffs, dtype=float), values[np.asarray(obj.vars)]))
+    return (total + obj.offset) * (obj.scaling_factor or 1.0)
+
+
+def _run(built: Built, seconds: float, workers: int, seed: int, progress, ceiling=None):
     solver = cp_model.CpSolver()
     p = solver.parameters
+    if len(built.model.proto.variables) > LARGE_MODEL:
+        # Full probing and symmetry detection took 18 s of a 30 s run at 300 attendees and
+        # found nothing the search used; the bound comes from models/bound.py anyway.
+        p.cp_model_probing_level = 0
+        p.symmetry_level = 0
+        p.max_presolve_iterations = 1
     p.max_time_in_seconds = seconds
     p.num_workers = max(1, workers)
     p.random_seed = seed
@@ -168,7 +229,7 @@ def _run(built: Built, seconds: float, workers: int, seed: int, progress):
         # of wall time on this kind of machine; five times the wall limit is only a safety net.
         p.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
         p.max_time_in_seconds = 5 * seconds
-    callback = _Reporter(progress) if progress else None
+    callback = _Reporter(progress, ceiling) if progress else None
     status = solver.solve(built.model, callback)
     return solver, status
 
@@ -176,14 +237,15 @@ def _run(built: Built, seconds: float, workers: int, seed: int, progress):
 class _Reporter(cp_model.CpSolverSolutionCallback):
     """Reports objective, bound and time of each new solution (reads no variable values)."""
 
-    def __init__(self, progress: Callable[[Progress], None]):
+    def __init__(self, progress: Callable[[Progress], None], ceiling: float | None = None):
         super().__init__()
         self._progress = progress
+        self._ceiling = ceiling
         self._count = 0
 
     def on_solution_callback(self) -> None:
         self._count += 1
-        obj, bound = self.objective_value, self.best_objective_bound
+        obj, bound = self.objective_value, _lower(self.best_objective_bound, self._ceiling)
         self._progress(Progress(obj, bound, _gap(obj, bound), self.wall_time, self._count))
 
 
@@ -193,9 +255,7 @@ def _gap(objective: float | None, bound: float | None) -> float | None:
     return abs(bound - objective) / max(1.0, abs(objective))
 
 
-def _choice(built: Built, solver: cp_model.CpSolver) -> Choice:
-    sol = np.array(solver.response_proto.solution, dtype=np.int64)
-
+def _choice(built: Built, sol: np.ndarray) -> Choice:
     def on(vars_: list) -> tuple[int, ...]:
         if not vars_:
             return ()

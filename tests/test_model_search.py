@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 
 import pytest
 from ortools.sat.python import cp_model
 
+from models import solve as solve_module
 from models.availability import availability
 from models.bound import phase1_bound
 from models.build_model import build_model
+from models.greedy import Choice
+from models.hint import complete_hint, set_hint
+from models.lns import improve
 from models.meeting_options import meeting_options
 from models.panel_options import panel_options
+from models.solve import solve
 from models.weights import FAIRNESS, meeting_value
-from tests.model_helpers import DAY, make_event, people, session_rows, wants
+from tests.model_helpers import DAY, assert_checked, make_event, people, session_rows, wants
 
 
 def _parts(event):
@@ -109,3 +115,39 @@ def test_bound_sees_that_three_people_cannot_all_meet_in_one_slot(tmp_path):
     found = phase1_bound(event, *_parts(event))
     assert _optimum(event) == one
     assert one <= found.bound <= 1.5 * one
+
+
+def _start_from_nothing(event):
+    """The model, and a complete assignment with no meeting at all (feasible, poor)."""
+    av, mo, po = _parts(event)
+    built = build_model(event, av, mo, po)
+    values = complete_hint(built, Choice((), (), ()))
+    return built, mo, po, values
+
+
+def test_lns_improves_a_poor_start_reproducibly_and_keeps_the_rules(tmp_path):
+    full = _random_event(tmp_path, 4)
+    event = dataclasses.replace(full, panels=(), panel_choices=())
+    built, mo, po, values = _start_from_nothing(event)
+    start = solve_module._value(built, values)
+    runs = [improve(built, mo, po, values, start, seconds=3, workers=1, seed=5) for _ in range(2)]
+    assert runs[0].objective > start and runs[0].improvements >= 1
+    assert runs[0].objective == runs[1].objective
+    assert (runs[0].values == runs[1].values).all()
+    assert runs[0].objective <= phase1_bound(event, *_parts(event)).bound
+    # the improved assignment is a real schedule: CP-SAT accepts it with every variable fixed
+    set_hint(built, runs[0].values)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    assert solver.objective_value == runs[0].objective
+
+
+def test_solve_reports_the_lp_bound_and_a_consistent_gap(tmp_path):
+    event = _random_event(tmp_path, 5)
+    schedule = solve(event, time_limit=4, workers=1, seed=0)
+    stats = schedule.stats
+    assert stats.objective <= stats.bound <= phase1_bound(event, *_parts(event)).bound
+    assert stats.gap == pytest.approx((stats.bound - stats.objective) / stats.objective)
+    assert_checked(event, schedule, tmp_path)
