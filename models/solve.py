@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -94,6 +94,7 @@ def solve(
     if kept is not None:
         kept.complete(hint)
     set_hint(built, hint)
+    build_seconds = time.monotonic() - started
     limit = default_time_limit(event) if time_limit is None else time_limit
     ceiling = _ceiling(event, av, mo, po, keep, limit)
     left = max(limit * (1 - COMPACT_SHARE) - (time.monotonic() - started), 0.5)
@@ -142,9 +143,10 @@ def solve(
             max(limit - (time.monotonic() - started), 0.5), workers, seed, progress,
         )  # fmt: skip
     seconds = time.monotonic() - started
-    return _schedule(
+    schedule = _schedule(
         event, av, mo, po, choice, stats_status, objective, bound, seconds, seed, workers, previous
     )
+    return replace(schedule, stats=replace(schedule.stats, build_seconds=round(build_seconds, 3)))
 
 
 def _compact(

@@ -262,7 +262,8 @@ class SolveStats:
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None  # relative, 0.01 = 1 %
-    seconds: float = 0.0
+    seconds: float = 0.0  # in all, model building included
+    build_seconds: float = 0.0  # checks, model, greedy start and hint, before any search
     seed: int = 0
     workers: int = 0
     min_meetings_missed: tuple[str, ...] = ()  # attendees whose target was not reached
