@@ -3,9 +3,10 @@
 Phase 1 decides WHICH pairs meet and where panels run with whom; this phase only moves
 meetings between slots, so phase 1's value is kept exactly. It keeps every hard rule (one
 activity at a time, tables per slot, host tables, pins, max_consecutive) and minimises
-BREAK x breaks + IDLE_SLOT x idle slots (models/weights.py), with the contract's definitions:
-per attendee and day, the day's slots in time order across sessions; a break is a maximal
-run of idle slots between the first and last activity of the day.
+first the breaks, then the idle slots (lexicographically; models/weights.py prices them 20
+and 1), with the contract's definitions: per attendee and day, the day's slots in time
+order across sessions; a break is a maximal run of idle slots between the first and last
+activity of the day.
 
 Formulation (after Bofill et al., JAIR 2022), per attendee and day:
   busy[p]   = the attendee is in a meeting or panel at the day's position p
@@ -67,8 +68,8 @@ class _Day:
     busy: list[tuple[int, object]]  # (position, literal); constants for panel slots
     starts: list
     anyb: object
-    breaks: object  # linear expression
-    idle: object  # linear expression
+    breaks: object  # integer variable: blocks minus one on an active day
+    idle: object  # integer variable (0 when the day is fixed and gapless)
 
 
 def compact_days(
@@ -101,27 +102,30 @@ def compact_days(
             before if phase.trivial else 0, before_breaks, before_idle, time.monotonic() - started,
         )  # fmt: skip
     phase.hint(choice.meetings)
-    deadline = started + time_limit
+    clock = _Clock(workers)
     reporter = _Reporter(progress, phase, started) if progress else None
+
+    def run(objective, seconds: float, callback=None):
+        solver, status = _solve(phase, objective, seconds, workers, seed, callback)
+        clock.spend(solver, status)
+        return solver, status
+
     # Stage A: fewest breaks. First minimise from the phase-1 timing (LNS improves it and
     # the LP bound proves the 8-10-slot research events); then, if unproven, probe "at most
     # `low` breaks" upwards from the bound: on forum-13 such a feasibility search found 0
     # breaks in 5-8 s while minimising stayed above 30 breaks after 20 s.
     cap = phase.model.add(phase.breaks_expr <= before_breaks)
     found, best_breaks, low = tuple(choice.meetings), before_breaks, 0
-    stage_a_end = started + STAGE_A_SHARE * time_limit
-    solver, status = _solve(
-        phase, phase.breaks_expr, MINIMISE_SHARE * (stage_a_end - time.monotonic()), workers,
-        seed, reporter,
-    )  # fmt: skip
+    stage_a = STAGE_A_SHARE * time_limit
+    solver, status = run(phase.breaks_expr, MINIMISE_SHARE * stage_a, reporter)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = phase.chosen_rows(solver)
         best_breaks = phase.measure(found)[0]
         low = max(low, int(round(solver.best_objective_bound)))
     phase.model.clear_objective()
-    while low < best_breaks and time.monotonic() < stage_a_end - 0.5:
+    while low < best_breaks and not clock.stopped and clock.used < stage_a - 0.5:
         _set_cap(cap, low)
-        solver, status = _solve(phase, None, stage_a_end - time.monotonic(), workers, seed, None)
+        solver, status = run(None, stage_a - clock.used)
         if status == cp_model.INFEASIBLE:
             low += 1
             continue
@@ -132,42 +136,37 @@ def compact_days(
                 reporter.report(found)
         break
     proven = low >= best_breaks
-    breaks_bound = min(low, best_breaks)
     # Stage B: fewest idle slots among timings with no more breaks.
-    _set_cap(cap, best_breaks)
-    phase.hint(found)
-    penalty_expr = weights.BREAK * phase.breaks_expr + weights.IDLE_SLOT * phase.idle_expr
-    solver, status = _solve(
-        phase, penalty_expr, deadline - time.monotonic(), workers, seed,
-        reporter,
-    )  # fmt: skip
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        found = phase.chosen_rows(solver)
+    status = cp_model.UNKNOWN
+    if not clock.stopped:
+        _set_cap(cap, best_breaks)
+        phase.hint(found)
+        penalty_expr = weights.BREAK * phase.breaks_expr + weights.IDLE_SLOT * phase.idle_expr
+        solver, status = run(penalty_expr, max(time_limit - clock.used, 0.5), reporter)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = phase.chosen_rows(solver)
     proven = proven and status == cp_model.OPTIMAL
-    if proven:
-        bound = int(round(solver.best_objective_bound))
-    else:
-        bound = weights.BREAK * breaks_bound
+    bound = (
+        int(round(solver.best_objective_bound)) if proven else weights.BREAK * min(low, best_breaks)
+    )
     seconds = time.monotonic() - started
     breaks, idle = phase.measure(found)
-    penalty = weights.BREAK * breaks + weights.IDLE_SLOT * idle
-    if penalty > before:  # cannot happen with the hint kept; never make things worse
+    if (breaks, idle) > (before_breaks, before_idle):  # never worse (the hint is kept anyway)
         return CompactDays(choice, "UNCHANGED", before, bound, before_breaks, before_idle, seconds)
+    penalty = weights.BREAK * breaks + weights.IDLE_SLOT * idle
     new = Choice(found, choice.options, choice.seats)
     status_name = "OPTIMAL" if proven else "FEASIBLE"
     return CompactDays(new, status_name, penalty, min(bound, penalty), breaks, idle, seconds)
 
 
-def _solve(phase, objective, seconds, workers: int, seed: int, callback, core: bool = False):
-    """Minimise `objective`. `core`: one core-guided worker: on forum-13 it reached 0 breaks
-    in 17 s where two workers (core or default search beside LNS) stayed near 30."""
+def _solve(phase, objective, seconds: float, workers: int, seed: int, callback):
+    """Minimise `objective` (None: any solution will do) within `seconds`."""
     if objective is not None:
         phase.model.minimize(objective)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(seconds, 0.1)
-    p.num_workers = 1 if core else max(1, workers)
-    p.optimize_with_core = core
+    p.num_workers = max(1, workers)
     p.random_seed = seed
     p.catch_sigint_signal = True
     if workers <= 1:  # reproducible: stop on the deterministic clock
@@ -175,6 +174,33 @@ def _solve(phase, objective, seconds, workers: int, seed: int, callback, core: b
         p.max_time_in_seconds *= 5
     status = solver.solve(phase.model, callback)
     return solver, status
+
+
+class _Clock:
+    """Seconds used by phase 2's solves: wall time, or with one worker CP-SAT's
+    deterministic time in the same units, so that one-worker runs repeat themselves. Also
+    notices Ctrl-C: a solve that ended unproven well before its limit was interrupted."""
+
+    def __init__(self, workers: int):
+        self.deterministic = workers <= 1
+        self.started = time.monotonic()
+        self.spent = 0.0
+        self.stopped = False
+
+    @property
+    def used(self) -> float:
+        return self.spent if self.deterministic else time.monotonic() - self.started
+
+    def spend(self, solver: cp_model.CpSolver, status) -> None:
+        p = solver.parameters
+        if self.deterministic:
+            det = solver.response_proto.deterministic_time
+            self.spent += det / DETERMINISTIC_PER_SECOND
+            share = det / max(p.max_deterministic_time, 1e-9)
+        else:
+            share = solver.wall_time / max(p.max_time_in_seconds, 1e-9)
+        if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and share < 0.9:
+            self.stopped = True
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
