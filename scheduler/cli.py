@@ -286,9 +286,10 @@ def _read_or_exit(input_file: Path, consequence: str):
 
 def _print_progress(p) -> None:
     gap = "-" if p.gap is None else f"{100 * p.gap:.2f} %"
+    bound = "-" if p.bound is None else f"{p.bound:,.0f}"
     click.echo(
-        f"  {p.seconds:7.1f} s  solution {p.solutions:3d}  objective {p.objective:,.0f}"
-        f"  bound {p.bound:,.0f}  gap {gap}",
+        f"  {p.seconds:7.1f} s  {p.phase:<12}  solution {p.solutions:3d}"
+        f"  objective {p.objective:,.0f}  bound {bound}  gap {gap}",
         err=True,
     )
 
