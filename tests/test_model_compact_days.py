@@ -25,7 +25,8 @@ from tests.model_helpers import (
     wants,
 )
 
-RESEARCH = Path("/work/shared/benchmarks/b2b")
+# The research events sit in shared/ beside the repository (never copied into it).
+RESEARCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "b2b"
 
 
 def _options(event):
