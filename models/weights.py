@@ -36,6 +36,7 @@ def seat_value(priority: int) -> int:
     """Objective value of one panel seat taken by choice."""
     return PANEL_SEAT * priority
 
+
 # 0. Re-planning with `--keep flexible`: an attendee whose announced agenda changes costs
 #    more than all other gains together (computed per model, see models/keep_previous.py);
 #    each previous meeting or seat moved or dropped also costs this much, so an agenda that
