@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from scheduler.domain import Problem
-from scheduler.parse_values import ValueProblem, as_text, shown
+from scheduler.parse_values import ValueProblem, as_id, as_text, shown
 from scheduler.read_sheets import RawSheet, SheetRow
 
 T = TypeVar("T")
@@ -75,6 +75,21 @@ class RowReader:
         except ValueProblem as exc:
             self.error(column, str(exc))
             return default
+
+    def unique_id(
+        self, column: str, seen: dict[str, int], *, label: str, required: str
+    ) -> tuple[str | None, bool]:
+        """The row's id and whether it is new; a repeat is reported with the row it repeats.
+
+        `seen` maps the ids met so far to their Excel rows and gains this row's new id.
+        """
+        found = self.get(column, as_id, required=required)
+        if found and found in seen:
+            self.error(column, f'{label} "{found}" is already used on row {seen[found]}')
+            return found, False
+        if found:
+            seen[found] = self.number
+        return found, True
 
     def in_range(self, column: str, value: int | None, low: int, high: int | None = None) -> None:
         if value is None:

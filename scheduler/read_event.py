@@ -105,12 +105,12 @@ def read_sessions(
     rows: dict[str, int] = {}
     for row in sheet.rows if sheet else ():
         cells = RowReader(sheet, row, problems)
-        sid = cells.get("session", as_id, required="every session needs an id")
-        if sid and sid in rows:
-            cells.error("session", f'the session id "{sid}" is already used on row {rows[sid]}')
-            sid = None
+        sid, new = cells.unique_id(
+            "session", rows, label="the session id", required="every session needs an id"
+        )
+        if not new:
+            sid = None  # the first row of that id is the session
         elif sid:
-            rows[sid] = row.number
             ids.append(sid)
         date = cells.get("date", as_date, required="every session needs a date")
         start = cells.get("start", as_time, required="every session needs a start time")

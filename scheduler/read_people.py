@@ -38,11 +38,7 @@ def read_attendees(
     host_of: dict[str, tuple[str, int]] = {}  # table -> (host id, row)
     for row in sheet.rows if sheet else ():
         cells = RowReader(sheet, row, problems)
-        aid = cells.get("id", as_id, required="every attendee needs an id")
-        if aid and aid in rows:
-            cells.error("id", f'the id "{aid}" is already used on row {rows[aid]}')
-        elif aid:
-            rows[aid] = row.number
+        aid, _ = cells.unique_id("id", rows, label="the id", required="every attendee needs an id")
         name = cells.get("name", required="every attendee needs a name")
         organisation = cells.get("organisation", required="every attendee needs an organisation")
         given = cells.get("sessions", as_id_list)

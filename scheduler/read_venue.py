@@ -19,11 +19,9 @@ def read_tables(
     rows: dict[str, int] = {}
     for row in sheet.rows if sheet else ():
         cells = RowReader(sheet, row, problems)
-        tid = cells.get("table", as_id, required="every table needs an id")
-        if tid and tid in rows:
-            cells.error("table", f'the table id "{tid}" is already used on row {rows[tid]}')
-        elif tid:
-            rows[tid] = row.number
+        tid, _ = cells.unique_id(
+            "table", rows, label="the table id", required="every table needs an id"
+        )
         given = cells.get("sessions", as_id_list)
         if given is not None:
             cells.refs("sessions", given, sessions)
@@ -59,11 +57,9 @@ def read_panels(
     rows: dict[str, int] = {}
     for row in sheet.rows if sheet else ():
         cells = RowReader(sheet, row, problems)
-        pid = cells.get("panel", as_id, required="every panel needs an id")
-        if pid and pid in rows:
-            cells.error("panel", f'the panel id "{pid}" is already used on row {rows[pid]}')
-        elif pid:
-            rows[pid] = row.number
+        pid, _ = cells.unique_id(
+            "panel", rows, label="the panel id", required="every panel needs an id"
+        )
         title = cells.get("title", required="every panel needs a title")
         capacity = cells.get(
             "capacity", as_int, required="how many people fit? capacity is missing"
