@@ -30,6 +30,7 @@ from scheduler.domain import (
     Table,
     Unavailability,
 )
+from scheduler.read_requests import derive_pairs
 
 DAY = dt.date(2026, 3, 4)
 
@@ -65,31 +66,9 @@ def _minutes(sessions: Sequence[Session], sid: str) -> int:
 def pairs_of(
     attendees: Sequence[Attendee], requests: Sequence[Request], all_sessions: tuple[str, ...]
 ) -> tuple[Pair, ...]:
+    """Pairs exactly as the reader derives them from requests."""
     rank = {a.id: i for i, a in enumerate(attendees)}
-    grouped: dict[tuple[str, str], list[Request]] = {}
-    for r in requests:
-        key = tuple(sorted((r.source, r.target), key=rank.__getitem__))
-        grouped.setdefault(key, []).append(r)
-    pairs = []
-    for (a, b), reqs in sorted(grouped.items(), key=lambda kv: (rank[kv[0][0]], rank[kv[0][1]])):
-        directions = {(r.source, r.target) for r in reqs}
-        allowed = list(all_sessions)
-        for r in reqs:
-            if r.sessions is not None:
-                allowed = [s for s in allowed if s in r.sessions]
-        pairs.append(
-            Pair(
-                a=a,
-                b=b,
-                priority=max(r.priority for r in reqs),
-                weight=sum(r.priority for r in reqs),
-                mutual=len(directions) == 2 or any(r.status == ACCEPTED for r in reqs),
-                declined=any(r.status == DECLINED for r in reqs),
-                sessions=tuple(allowed),
-                requests=len(reqs),
-            )
-        )
-    return tuple(pairs)
+    return derive_pairs(tuple(requests), rank, all_sessions)
 
 
 def make_event(
