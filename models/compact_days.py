@@ -10,18 +10,20 @@ activity of the day.
 
 Formulation (after Bofill et al., JAIR 2022), per attendee and day:
   busy[p]   = the attendee is in a meeting or panel at the day's position p
-  start[p]  = busy[p] and not busy[p - 1]          (a block of activity starts at p)
-  breaks    = sum(start) - any                     (blocks minus one, on days with activity)
+  gap[p]    = busy[p - 1], idle at p, busy again later   (a break starts at p)
+  breaks    = sum(gap), a sum of positive literals: the objective core-guided search needs
   idle      = span - sum(busy), the span measured with monotone "started"/"ongoing" chains
-with implied constraints that tighten the bound: an attendee's busy slots over the event
-equal their (fixed) activity count, and each block is no longer than the run of slots the
-attendee could be busy in from its start, so sum(start[p] x run[p]) >= sum(busy).
+with implied constraints that tighten the search: breaks also equal blocks minus one
+(start[p] = busy[p] and not busy[p - 1]); an attendee's busy slots over the event equal
+their (fixed) activity count; each block is no longer than the run of slots the attendee
+could be busy in from its start, so sum(start[p] x run[p]) >= sum(busy).
 Panels stay where phase 1 put them, with the same members.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +39,6 @@ from models.panel_options import PanelOptions
 
 DETERMINISTIC_PER_SECOND = 0.1  # as models/solve.py: one-worker runs stop on this clock
 STAGE_A_SHARE = 0.7  # of phase 2's time: fewest breaks first; the rest for idle slots
-MINIMISE_SHARE = 0.4  # of stage A: minimising from the hint, before probing from the bound
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class _Day:
     busy: list[tuple[int, object]]  # (position, literal); constants for panel slots
     starts: list
     anyb: object
-    breaks: object  # integer variable: blocks minus one on an active day
+    gaps: list[tuple[int, object]]  # (position, literal "a break starts here")
     idle: object  # integer variable (0 when the day is fixed and gapless)
 
 
@@ -102,7 +103,7 @@ def compact_days(
             before if phase.trivial else 0, before_breaks, before_idle, time.monotonic() - started,
         )  # fmt: skip
     phase.hint(choice.meetings)
-    clock = _Clock(workers)
+    clock = _Clock(workers, started)  # building this model counts against the limit too
     reporter = _Reporter(progress, phase, started) if progress else None
 
     def run(objective, seconds: float, callback=None):
@@ -110,31 +111,16 @@ def compact_days(
         clock.spend(solver, status)
         return solver, status
 
-    # Stage A: fewest breaks. First minimise from the phase-1 timing (LNS improves it and
-    # the LP bound proves the 8-10-slot research events); then, if unproven, probe "at most
-    # `low` breaks" upwards from the bound: on forum-13 such a feasibility search found 0
-    # breaks in 5-8 s while minimising stayed above 30 breaks after 20 s.
+    # Stage A: fewest breaks, minimised from the phase-1 timing. (Probing "at most k breaks"
+    # upwards from the bound instead was slower on the research events: forum-13's 0-break
+    # timing was not found in 40 s that way; minimising found and proved it in ~20 s.)
     cap = phase.model.add(phase.breaks_expr <= before_breaks)
     found, best_breaks, low = tuple(choice.meetings), before_breaks, 0
-    stage_a = STAGE_A_SHARE * time_limit
-    solver, status = run(phase.breaks_expr, MINIMISE_SHARE * stage_a, reporter)
+    solver, status = run(phase.breaks_expr, STAGE_A_SHARE * time_limit - clock.used, reporter)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = phase.chosen_rows(solver)
         best_breaks = phase.measure(found)[0]
-        low = max(low, int(round(solver.best_objective_bound)))
-    phase.model.clear_objective()
-    while low < best_breaks and not clock.stopped and clock.used < stage_a - 0.5:
-        _set_cap(cap, low)
-        solver, status = run(None, stage_a - clock.used)
-        if status == cp_model.INFEASIBLE:
-            low += 1
-            continue
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = phase.chosen_rows(solver)
-            best_breaks = phase.measure(found)[0]
-            if reporter:
-                reporter.report(found)
-        break
+        low = max(low, int(math.ceil(solver.best_objective_bound - 1e-6)))
     proven = low >= best_breaks
     # Stage B: fewest idle slots among timings with no more breaks.
     status = cp_model.UNKNOWN
@@ -160,9 +146,8 @@ def compact_days(
 
 
 def _solve(phase, objective, seconds: float, workers: int, seed: int, callback):
-    """Minimise `objective` (None: any solution will do) within `seconds`."""
-    if objective is not None:
-        phase.model.minimize(objective)
+    """Minimise `objective` within `seconds`."""
+    phase.model.minimize(objective)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(seconds, 0.1)
@@ -181,9 +166,9 @@ class _Clock:
     deterministic time in the same units, so that one-worker runs repeat themselves. Also
     notices Ctrl-C: a solve that ended unproven well before its limit was interrupted."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, started: float):
         self.deterministic = workers <= 1
-        self.started = time.monotonic()
+        self.started = started
         self.spent = 0.0
         self.stopped = False
 
@@ -216,11 +201,6 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         breaks, idle = self.value(self._phase.breaks_expr), self.value(self._phase.idle_expr)
         self._offer(int(weights.BREAK * breaks + weights.IDLE_SLOT * idle))
-
-    def report(self, rows) -> None:
-        """A timing found without the callback (feasibility probes report no solutions)."""
-        breaks, idle = self._phase.measure(rows)
-        self._offer(weights.BREAK * breaks + weights.IDLE_SLOT * idle)
 
     def _offer(self, penalty: int) -> None:
         if self.best is not None and penalty >= self.best:
@@ -318,6 +298,9 @@ class _Phase2:
         terms = []
         per_attendee_breaks: dict[int, list] = {}
         people = sorted({who for who, _ in cells} | set(np.flatnonzero(self.panel_busy.any(1))))
+        activities = self.panel_busy.sum(axis=1)
+        for side in (a, b):
+            activities += np.bincount(side[chosen], minlength=n_att)
         for who in people:
             total = []
             for day in sorted(days):
@@ -326,13 +309,12 @@ class _Phase2:
                     continue
                 self.days.append(d)
                 self.day_owner.append(who)
-                per_attendee_breaks.setdefault(who, []).append(d.breaks)
+                per_attendee_breaks.setdefault(who, []).extend(g for _, g in d.gaps)
                 terms.append(d)
                 total += [x for _, x in d.busy]
             # Implied: busy slots over the event = the attendee's fixed activity count.
-            count = sum(1 for r in chosen if who in (a[r], b[r])) + int(self.panel_busy[who].sum())
             if total:
-                model.add(sum(total) == count)
+                model.add(sum(total) == int(activities[who]))
         if break_spread is not None and per_attendee_breaks:
             top = max(len(days[d]) for d in days) * len(days)
             hi, lo = model.new_int_var(0, top, "maxb"), model.new_int_var(0, top, "minb")
@@ -342,9 +324,8 @@ class _Phase2:
                 model.add(b_who >= lo)
             model.add(hi - lo <= break_spread)
             self.spread = (hi, lo)
-        # Breaks over booleans (blocks minus active days), which core-guided search likes.
-        self.breaks_expr = sum(sum(d.starts) - d.anyb for d in terms)
-        self.idle_expr = sum(d.idle for d in terms)
+        self.breaks_expr = cp_model.LinearExpr.sum([g for d in terms for _, g in d.gaps])
+        self.idle_expr = cp_model.LinearExpr.sum([d.idle for d in terms])
 
     def _max_consecutive(self, event, cand, pin) -> None:
         k = event.settings.max_consecutive
@@ -405,11 +386,9 @@ class _Phase2:
         # Implied: at least one block on an active day; blocks cover the busy slots.
         model.add(sum(starts) >= anyb)
         model.add(sum(r * st for r, st in zip(run, starts, strict=True)) >= sum(at.values()))
-        # Named non-negative terms: the objective's bound starts at 0, not below.
-        breaks = model.new_int_var(0, len(busy), f"br{name}")
-        model.add(breaks == sum(starts) - anyb)
         lo, hi = busy[0][0], busy[-1][0]
         width = hi - lo + 1
+        gaps = []
         if width == len(busy) and certain and all(x is self.one for _, x in busy):
             idle = 0
         else:
@@ -426,7 +405,20 @@ class _Phase2:
             idle = model.new_int_var(0, width, f"id{name}")
             model.add(idle == sum(started) + sum(ongoing) - width * anyb - sum(at.values()))
             self._chains.append((lo, at, started, ongoing))
-        return _Day(busy, starts, anyb, breaks, idle)
+            # Where breaks start: busy just before p, idle at p, busy again later. These
+            # literals are the objective, all positive, which core-guided search needs
+            # (blocks minus one has negative terms and a bound far below 0).
+            for p in range(lo + 1, hi + 1):
+                prev, cur = at.get(p - 1), at.get(p)
+                if prev is None or cur is self.one:
+                    continue
+                g = model.new_bool_var(f"gap{name},{p}")
+                model.add_bool_or([g, ~prev, ongoing[p - lo]] + ([cur] if cur is not None else []))
+                gaps.append((p, g))
+        breaks = sum(g for _, g in gaps)
+        # Implied: both counts agree (so neither is set higher than it is).
+        model.add(breaks == sum(starts) - anyb)
+        return _Day(busy, starts, anyb, gaps, idle)
 
     def measure(self, rows) -> tuple[int, int]:
         """Breaks and idle slots of a timing, computed plainly from busy grids."""
@@ -470,8 +462,8 @@ class _Phase2:
             for (pos, x), st in zip(d.busy, d.starts, strict=True):
                 if st is not x:
                     val[st.index] = int(value(x) == 1 and value(at[pos - 1]) == 0)
-            starts = sum(value(st) for st in d.starts)
-            val[d.breaks.index] = starts - int(bool(on))
+            for p, g in d.gaps:
+                val[g.index] = int(bool(on) and p - 1 in on and p not in on and max(on) > p)
             if not isinstance(d.idle, int):
                 val[d.idle.index] = (max(on) - min(on) + 1 - len(on)) if on else 0
         for lo, at, started, ongoing in self._chains:
@@ -482,7 +474,7 @@ class _Phase2:
         if self.spread is not None:
             per: dict[int, int] = {}
             for who, d in zip(self.day_owner, self.days, strict=True):
-                per[who] = per.get(who, 0) + val[d.breaks.index]
+                per[who] = per.get(who, 0) + sum(val[g.index] for _, g in d.gaps)
             val[self.spread[0].index] = max(per.values())
             val[self.spread[1].index] = min(per.values())
         model.clear_hints()

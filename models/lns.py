@@ -72,13 +72,15 @@ def improve(
     people = np.flatnonzero(options_of)
     best, value = values.copy(), objective
     size, rounds, better, budget = FIRST_SIZE, 0, 0, seconds * DETERMINISTIC_PER_SECOND
-    spent = 0.0
+    spent = overhead = 0.0  # overhead: a round's wall time outside CP-SAT (model copy, setup)
     if len(people) == 0:
         return Improved(best, value, 0, 0, False)
     while True:
         left = seconds - (time.monotonic() - started)
         if workers <= 1:  # deterministic clock only; five times the wall limit as a safety net
             left = min((budget - spent) / DETERMINISTIC_PER_SECOND, 4 * seconds + left)
+        else:  # so that the last round ends by the deadline, not a round later
+            left -= overhead
         if left < 0.2:
             break
         freed = _neighbourhood(rng, people, linked, options_of, size)
@@ -87,7 +89,9 @@ def improve(
         fixed = np.concatenate([meet[~free_rows], seat_var[~free_seats], fixed_always])
         fixed = fixed.astype(np.int64)
         limit = min(ROUND_SECONDS, left)
+        round_started = time.monotonic()
         solver, status = _round(built, best, fixed, limit, workers, seed + rounds)
+        overhead = max(overhead, time.monotonic() - round_started - solver.wall_time)
         rounds += 1
         spent += solver.response_proto.deterministic_time
         if status == cp_model.OPTIMAL:
