@@ -39,6 +39,8 @@ from models.panel_options import PanelOptions
 
 DETERMINISTIC_PER_SECOND = 0.1  # as models/solve.py: one-worker runs stop on this clock
 STAGE_A_SHARE = 0.7  # of phase 2's time: fewest breaks first; the rest for idle slots
+ONE_BLOCK_SHARE = 0.25  # of phase 2's time: first look for days without any idle slot
+ONE_BLOCK_MAX_LITERALS = 50_000  # above this a gapless timing is hopeless and not looked for
 
 
 @dataclass(frozen=True)
@@ -111,11 +113,33 @@ def compact_days(
         clock.spend(solver, status)
         return solver, status
 
+    # Stage 0: is there a timing where everybody's day is one block (no idle slot at all)?
+    # Then it is optimal. On the research events this question, with the window model's
+    # propagation (see _Phase2.one_block_model), was answered in 2-6 s where minimising
+    # breaks took 20 s or more.
+    low = 0  # no timing has fewer breaks
+    if len(phase.lit) <= ONE_BLOCK_MAX_LITERALS:
+        probe = phase.one_block_model()
+        solver, status = _solve_model(
+            probe, None, ONE_BLOCK_SHARE * time_limit - clock.used, workers, seed, None
+        )
+        clock.spend(solver, status)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = phase.chosen_rows(solver)
+            if reporter:
+                reporter.offer_rows(found)
+            breaks, idle = phase.measure(found)
+            penalty = weights.BREAK * breaks + weights.IDLE_SLOT * idle  # 0, checked plainly
+            new = Choice(found, choice.options, choice.seats)
+            seconds = time.monotonic() - started
+            return CompactDays(new, "OPTIMAL", penalty, 0, breaks, idle, seconds)
+        if status == cp_model.INFEASIBLE:  # somebody has an idle slot, so a break
+            low = 1
     # Stage A: fewest breaks, minimised from the phase-1 timing. (Probing "at most k breaks"
     # upwards from the bound instead was slower on the research events: forum-13's 0-break
     # timing was not found in 40 s that way; minimising found and proved it in ~20 s.)
     cap = phase.model.add(phase.breaks_expr <= before_breaks)
-    found, best_breaks, low = tuple(choice.meetings), before_breaks, 0
+    found, best_breaks = tuple(choice.meetings), before_breaks
     solver, status = run(phase.breaks_expr, STAGE_A_SHARE * time_limit - clock.used, reporter)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = phase.chosen_rows(solver)
@@ -147,7 +171,13 @@ def compact_days(
 
 def _solve(phase, objective, seconds: float, workers: int, seed: int, callback):
     """Minimise `objective` within `seconds`."""
-    phase.model.minimize(objective)
+    return _solve_model(phase.model, objective, seconds, workers, seed, callback)
+
+
+def _solve_model(model, objective, seconds: float, workers: int, seed: int, callback):
+    """Minimise `objective` (None: any solution) within `seconds`."""
+    if objective is not None:
+        model.minimize(objective)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = max(seconds, 0.1)
@@ -157,7 +187,7 @@ def _solve(phase, objective, seconds: float, workers: int, seed: int, callback):
     if workers <= 1:  # reproducible: stop on the deterministic clock
         p.max_deterministic_time = p.max_time_in_seconds * DETERMINISTIC_PER_SECOND
         p.max_time_in_seconds *= 5
-    status = solver.solve(phase.model, callback)
+    status = solver.solve(model, callback)
     return solver, status
 
 
@@ -202,6 +232,11 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         breaks, idle = self.value(self._phase.breaks_expr), self.value(self._phase.idle_expr)
         self._offer(int(weights.BREAK * breaks + weights.IDLE_SLOT * idle))
 
+    def offer_rows(self, rows) -> None:
+        """A timing found without the callback (feasibility searches report no values)."""
+        breaks, idle = self._phase.measure(rows)
+        self._offer(weights.BREAK * breaks + weights.IDLE_SLOT * idle)
+
     def _offer(self, penalty: int) -> None:
         if self.best is not None and penalty >= self.best:
             return
@@ -222,7 +257,7 @@ class _Phase2:
         a, b, tclass = rows["a"].to_numpy(), rows["b"].to_numpy(), rows["tclass"].to_numpy()
         pin = rows["pin"].to_numpy()
         n_att, n_slots = av.present.shape
-        self.slot_a, self.a, self.b = slot, a, b
+        self.slot_a, self.a, self.b, self.pair = slot, a, b, pair
 
         # Panel members are busy at their (fixed) panel's slots.
         self.panel_busy = np.zeros((n_att, n_slots), dtype=bool)
@@ -263,10 +298,12 @@ class _Phase2:
                 model.add(sum(self.lit[int(r)] for r in here) <= cap)
         hosts = np.bincount(av.host_table[av.host_table >= 0], minlength=len(av.pool))
         shared = cand[np.isin(tclass[cand], np.flatnonzero(hosts > 1))]
-        for key in sorted(set(zip(tclass[shared].tolist(), slot[shared].tolist(), strict=True))):
-            here = [r for r in shared if (tclass[r], slot[r]) == key]
-            if len(here) > 1:
-                model.add_at_most_one([self.lit[int(r)] for r in here])
+        at_table: dict[tuple[int, int], list[int]] = {}
+        for r in shared.tolist():
+            at_table.setdefault((int(tclass[r]), int(slot[r])), []).append(r)
+        for key in sorted(at_table):
+            if len(at_table[key]) > 1:
+                model.add_at_most_one([self.lit[r] for r in at_table[key]])
 
         # One activity at a time; busy literals per (attendee, slot).
         cells: dict[tuple[int, int], list[int]] = {}
@@ -324,6 +361,7 @@ class _Phase2:
                 model.add(b_who >= lo)
             model.add(hi - lo <= break_spread)
             self.spread = (hi, lo)
+        self.activities, self.day_slots, self.people = activities, days, people
         self.breaks_expr = cp_model.LinearExpr.sum([g for d in terms for _, g in d.gaps])
         self.idle_expr = cp_model.LinearExpr.sum([d.idle for d in terms])
 
@@ -413,12 +451,52 @@ class _Phase2:
                 if prev is None or cur is self.one:
                     continue
                 g = model.new_bool_var(f"gap{name},{p}")
-                model.add_bool_or([g, ~prev, ongoing[p - lo]] + ([cur] if cur is not None else []))
+                model.add_bool_or([g, ~prev, ~ongoing[p - lo]] + ([cur] if cur is not None else []))
                 gaps.append((p, g))
         breaks = sum(g for _, g in gaps)
         # Implied: both counts agree (so neither is set higher than it is).
         model.add(breaks == sum(starts) - anyb)
         return _Day(busy, starts, anyb, gaps, idle)
+
+    def one_block_model(self) -> cp_model.CpModel:
+        """A copy of the model that also asks for no idle slot in anybody's day, with the
+        scheduling view of the same question added for its propagation: each meeting's time
+        t = sum(slot x literal), each attendee's times all different, and on a one-day event
+        each attendee's last time - first time + 1 = their number of activities."""
+        probe = self.model.clone()
+
+        def same(v):
+            return probe.get_int_var_from_proto_index(v.index)
+
+        for d in self.days:
+            if not isinstance(d.idle, int):
+                probe.add(same(d.idle) == 0)
+        one_day = len(self.day_slots) == 1
+        rank = {s: i for slots in self.day_slots.values() for i, s in enumerate(slots)}
+        by_pair: dict[int, list[int]] = {}
+        for r in sorted(self.lit):
+            by_pair.setdefault(int(self.pair[r]), []).append(r)
+        times: dict[int, list] = {}  # attendee -> meeting times and panel slots
+        for p, rows in sorted(by_pair.items()):
+            slots = [int(self.slot_a[r]) for r in rows]
+            pos = [rank[x] if one_day else x for x in slots]
+            t = probe.new_int_var(min(pos), max(pos), f"t{p}")
+            probe.add(t == cp_model.LinearExpr.weighted_sum([same(self.lit[r]) for r in rows], pos))
+            for who in (int(self.a[rows[0]]), int(self.b[rows[0]])):
+                times.setdefault(who, []).append(t)
+        for who in sorted(times):
+            panel = [rank[x] if one_day else x for x in np.flatnonzero(self.panel_busy[who])]
+            items = times[who] + panel
+            if len(items) > 1:
+                probe.add_all_different(items)
+            if one_day and len(items) > 1:
+                n = len(self.day_slots[next(iter(self.day_slots))])
+                first, last = probe.new_int_var(0, n, ""), probe.new_int_var(0, n, "")
+                probe.add_min_equality(first, items)
+                probe.add_max_equality(last, items)
+                probe.add(last - first + 1 == int(self.activities[who]))
+        probe.clear_hints()
+        return probe
 
     def measure(self, rows) -> tuple[int, int]:
         """Breaks and idle slots of a timing, computed plainly from busy grids."""

@@ -231,24 +231,33 @@ def _run(built: Built, seconds: float, workers: int, seed: int, progress, ceilin
         # of wall time on this kind of machine; five times the wall limit is only a safety net.
         p.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
         p.max_time_in_seconds = 5 * seconds
-    callback = _Reporter(progress, ceiling) if progress else None
+    callback = _Reporter(progress, ceiling) if progress or ceiling is not None else None
     status = solver.solve(built.model, callback)
+    if callback is not None and callback.at_ceiling:
+        status = cp_model.OPTIMAL  # proven by models/bound.py, not by CP-SAT
     return solver, status
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
-    """Reports objective, bound and time of each new solution (reads no variable values)."""
+    """Reports objective, bound and time of each new solution (reads no variable values),
+    and stops the search once a solution reaches our own bound: CP-SAT cannot know it is
+    optimal then (its own bound is weaker) and would search to the time limit."""
 
-    def __init__(self, progress: Callable[[Progress], None], ceiling: float | None = None):
+    def __init__(self, progress: Callable[[Progress], None] | None, ceiling: float | None):
         super().__init__()
         self._progress = progress
         self._ceiling = ceiling
         self._count = 0
+        self.at_ceiling = False
 
     def on_solution_callback(self) -> None:
         self._count += 1
         obj, bound = self.objective_value, _lower(self.best_objective_bound, self._ceiling)
-        self._progress(Progress(obj, bound, _gap(obj, bound), self.wall_time, self._count))
+        if self._progress is not None:
+            self._progress(Progress(obj, bound, _gap(obj, bound), self.wall_time, self._count))
+        if self._ceiling is not None and obj >= self._ceiling - 1e-6:
+            self.at_ceiling = True
+            self.stop_search()
 
 
 def _gap(objective: float | None, bound: float | None) -> float | None:
