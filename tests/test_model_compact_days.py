@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 
 from models.availability import availability
-from models.compact_days import compact_days
+from models.compact_days import _Phase2, compact_days
 from models.greedy import Choice
 from models.meeting_options import meeting_options
 from models.panel_options import panel_options
@@ -180,4 +182,61 @@ def test_research_tic_12_reaches_the_published_optimum(tmp_path):
     figures = quality_figures(event, schedule)
     assert figures["meetings"] == len(event.candidates) == 125
     assert figures["breaks"] == 0
+    assert_checked(event, schedule, tmp_path)
+
+
+def test_the_model_prices_every_timing_like_the_contract(tmp_path):
+    # With the meetings pinned to a timing, the cheapest values of the model's break and idle
+    # terms must be the contract's figures for that timing: not above (a wrongly forced
+    # break) and not below (a break the model could hide). One day, then two days.
+    for days, slots in ((1, 10), (2, 5)):
+        sessions = [
+            (f"S{d}", "09:00", f"{9 + slots // 3}:{20 * (slots % 3):02d}") for d in range(days)
+        ]
+        rows = session_rows(*sessions[:1])
+        for d in range(1, days):
+            rows += session_rows(sessions[d], day=DAY + dt.timedelta(days=d))
+        event = make_event(
+            tmp_path,
+            attendees=people("A", "B", "C", "D", "E"),
+            requests=wants(("A", "B"), ("A", "C"), ("A", "D"), ("B", "C"), ("D", "E")),
+            sessions=rows,
+            tables=3,
+        )
+        av, mo, po = _options(event)
+        slot_count = len(event.slots)
+        assert slot_count == days * slots
+        rng = random.Random(days)
+        tried = 0
+        while tried < 15:
+            timing = {pair: rng.randrange(slot_count) for pair in mo.pairs}
+            busy = [(p, s) for pair, s in timing.items() for p in pair]
+            if len(set(busy)) < len(busy):
+                continue  # somebody twice at once: not a timing
+            tried += 1
+            choice = _choice(event, mo, timing)
+            phase = _Phase2(event, av, mo, po, choice, (), None)
+            breaks, idle = phase.measure(choice.meetings)
+            for r in choice.meetings:
+                phase.model.add(phase.lit[int(r)] == 1)
+            phase.model.minimize(20 * phase.breaks_expr + phase.idle_expr)
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            assert solver.solve(phase.model) == cp_model.OPTIMAL, timing
+            assert solver.value(phase.breaks_expr) == breaks, timing
+            assert solver.value(phase.idle_expr) == idle, timing
+            figures = quality_figures(event, _schedule_of(event, av, mo, po, choice))
+            assert (figures["breaks"], figures["idle_slots"]) == (breaks, idle)
+
+
+@pytest.mark.skipif(not (RESEARCH / "forum-13.xlsx").exists(), reason="research benchmark absent")
+def test_research_forum_13_long_day_reaches_the_published_optimum(tmp_path):
+    # 21 slots: a plain model stays far off (24 breaks in 60 s); the gapless probe with the
+    # window model's propagation finds the published optimum, 0 breaks, in seconds.
+    event = read_workbook(RESEARCH / "forum-13.xlsx").event
+    schedule = solve(event, time_limit=40, workers=2)
+    figures = quality_figures(event, schedule)
+    assert figures["meetings"] == len(event.candidates) == 154
+    assert figures["breaks"] == 0
+    assert schedule.stats.status == "OPTIMAL"
     assert_checked(event, schedule, tmp_path)
