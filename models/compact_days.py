@@ -41,6 +41,7 @@ DETERMINISTIC_PER_SECOND = 0.1  # as models/solve.py: one-worker runs stop on th
 STAGE_A_SHARE = 0.7  # of phase 2's time: fewest breaks first; the rest for idle slots
 ONE_BLOCK_SHARE = 0.25  # of phase 2's time: first look for days without any idle slot
 ONE_BLOCK_MAX_LITERALS = 50_000  # above this a gapless timing is hopeless and not looked for
+ONE_BLOCK_MIN_SECONDS = 10.0  # the gapless search took 1.4-6 s when it succeeded
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def compact_days(
     # propagation (see _Phase2.one_block_model), was answered in 2-6 s where minimising
     # breaks took 20 s or more.
     low = 0  # no timing has fewer breaks
-    if len(phase.lit) <= ONE_BLOCK_MAX_LITERALS:
+    if len(phase.lit) <= ONE_BLOCK_MAX_LITERALS and time_limit >= ONE_BLOCK_MIN_SECONDS:
         probe = phase.one_block_model()
         solver, status = _solve_model(
             probe, None, ONE_BLOCK_SHARE * time_limit - clock.used, workers, seed, None
