@@ -41,6 +41,7 @@ DETERMINISTIC_PER_SECOND = 0.1  # as models/solve.py: one-worker runs stop on th
 STAGE_A_SHARE = 0.7  # of phase 2's time: fewest breaks first; the rest for idle slots
 ONE_BLOCK_SHARE = 0.25  # of phase 2's time: first look for days without any idle slot
 ONE_BLOCK_MAX_LITERALS = 50_000  # above this a gapless timing is hopeless and not looked for
+INTERRUPTED_BEFORE = 0.5  # a search ending unproven before this share of its limit: Ctrl-C
 ONE_BLOCK_MIN_SECONDS = 10.0  # the gapless search took 1.4-6 s when it succeeded
 
 
@@ -215,7 +216,7 @@ class _Clock:
             share = det / max(p.max_deterministic_time, 1e-9)
         else:
             share = solver.wall_time / max(p.max_time_in_seconds, 1e-9)
-        if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and share < 0.9:
+        if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and share < INTERRUPTED_BEFORE:
             self.stopped = True
 
 

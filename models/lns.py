@@ -30,7 +30,8 @@ from models.meeting_options import MeetingOptions
 from models.panel_options import PanelOptions
 
 FIRST_SIZE = 1500  # free meeting options in the first round
-ROUND_SECONDS = 2.0
+ROUND_SECONDS = 2.0  # first round's limit; longer after rounds that found no solution
+MAX_ROUND_SECONDS = 12.0
 DETERMINISTIC_PER_SECOND = 0.1  # as in models/solve.py
 
 
@@ -72,7 +73,9 @@ def improve(
     people = np.flatnonzero(options_of)
     best, value = values.copy(), objective
     size, rounds, better, budget = FIRST_SIZE, 0, 0, seconds * DETERMINISTIC_PER_SECOND
+    round_seconds = ROUND_SECONDS
     spent = overhead = 0.0  # overhead: a round's wall time outside CP-SAT (model copy, setup)
+    shortest = 0.0  # no round took less (loading the copy cannot be cut short)
     if len(people) == 0:
         return Improved(best, value, 0, 0, False)
     while True:
@@ -81,6 +84,8 @@ def improve(
             left = min((budget - spent) / DETERMINISTIC_PER_SECOND, 4 * seconds + left)
         else:  # so that the last round ends by the deadline, not a round later
             left -= overhead
+            if left < shortest:
+                break
         if left < 0.2:
             break
         freed = _neighbourhood(rng, people, linked, options_of, size)
@@ -88,10 +93,12 @@ def improve(
         free_seats = np.isin(seat_who, freed)
         fixed = np.concatenate([meet[~free_rows], seat_var[~free_seats], fixed_always])
         fixed = fixed.astype(np.int64)
-        limit = min(ROUND_SECONDS, left)
+        limit = min(round_seconds, left)
         round_started = time.monotonic()
         solver, status = _round(built, best, fixed, limit, workers, seed + rounds)
-        overhead = max(overhead, time.monotonic() - round_started - solver.wall_time)
+        took = time.monotonic() - round_started
+        overhead = max(overhead, took - solver.wall_time)
+        shortest = took if rounds == 0 else min(shortest, took)
         rounds += 1
         spent += solver.response_proto.deterministic_time
         if status == cp_model.OPTIMAL:
@@ -100,6 +107,10 @@ def improve(
             return Improved(best, value, rounds, better, True)  # Ctrl-C
         else:
             size = max(200, int(size / 1.3))
+        if status == cp_model.UNKNOWN:
+            # Not even the start came back: loading and presolving the model copy took the
+            # whole round (1,000 attendees: 2-3 s), so give the next round longer.
+            round_seconds = min(MAX_ROUND_SECONDS, round_seconds * 1.5)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value > value:
             best = np.array(solver.response_proto.solution, dtype=np.int64)
             value = solver.objective_value
