@@ -194,14 +194,22 @@ def add_max_consecutive(built: Built, event: Event, rows) -> None:
     for i in np.flatnonzero(rows["pin"].to_numpy() >= 0):
         pinned.add((int(rows["a"].iat[i]), int(rows["slot"].iat[i])))
         pinned.add((int(rows["b"].iat[i]), int(rows["slot"].iat[i])))
-    for who, session_slots in _session_runs(event, built.meeting_busy):
+    add_consecutive_windows(built.model, event, built.meeting_busy, pinned)
+
+
+def add_consecutive_windows(model, event: Event, meeting_busy: dict, pinned: set) -> None:
+    """Every k + 1 consecutive slots of a session hold at most k of an attendee's meetings
+    (k = max_consecutive; more only where pins put more): `meeting_busy` maps (attendee,
+    slot) to "in a meeting then", `pinned` holds the (attendee, slot) of pinned meetings."""
+    k = event.settings.max_consecutive
+    for who, session_slots in _session_runs(event, meeting_busy):
         for start in range(len(session_slots) - k):
             window = session_slots[start : start + k + 1]
-            lits = [built.meeting_busy.get((who, s)) for s in window]
+            lits = [meeting_busy.get((who, s)) for s in window]
             lits = [x for x in lits if x is not None]
             if len(lits) > k:
                 limit = max(k, sum((who, s) in pinned for s in window))
-                built.model.add(_sum(lits) <= limit)
+                model.add(_sum(lits) <= limit)
 
 
 def add_objective(built: Built, event: Event, rows, po: PanelOptions) -> None:

@@ -33,6 +33,7 @@ from ortools.sat.python import cp_model
 
 from models import weights
 from models.availability import Availability
+from models.build_model import add_consecutive_windows
 from models.greedy import Choice
 from models.meeting_options import POOL, MeetingOptions
 from models.panel_options import PanelOptions
@@ -374,20 +375,7 @@ class _Phase2:
         pinned = {
             (int(x[r]), int(self.slot_a[r])) for r in cand if pin[r] >= 0 for x in (self.a, self.b)
         }
-        by_session: dict[str, list[int]] = {}
-        for s in event.slots:
-            by_session.setdefault(s.session, []).append(s.index)
-        people = sorted({who for who, _ in self.meeting_busy})
-        for who in people:
-            for sid in sorted(by_session):
-                ss = by_session[sid]
-                for start in range(len(ss) - k):
-                    window = ss[start : start + k + 1]
-                    lits = [self.meeting_busy.get((who, s)) for s in window]
-                    lits = [x for x in lits if x is not None]
-                    if len(lits) > k:
-                        limit = max(k, sum((who, s) in pinned for s in window))
-                        self.model.add(sum(lits) <= limit)
+        add_consecutive_windows(self.model, event, self.meeting_busy, pinned)
 
     def _day(self, who: int, slots: list[int]) -> _Day | None:
         model = self.model
