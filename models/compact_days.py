@@ -35,6 +35,7 @@ from models import weights
 from models.availability import Availability
 from models.build_model import add_consecutive_windows
 from models.greedy import Choice
+from models.interrupted import interrupted
 from models.meeting_options import POOL, MeetingOptions
 from models.panel_options import PanelOptions
 
@@ -42,7 +43,6 @@ DETERMINISTIC_PER_SECOND = 0.1  # as models/solve.py: one-worker runs stop on th
 STAGE_A_SHARE = 0.7  # of phase 2's time: fewest breaks first; the rest for idle slots
 ONE_BLOCK_SHARE = 0.25  # of phase 2's time: first look for days without any idle slot
 ONE_BLOCK_MAX_LITERALS = 50_000  # above this a gapless timing is hopeless and not looked for
-INTERRUPTED_BEFORE = 0.5  # a search ending unproven before this share of its limit: Ctrl-C
 ONE_BLOCK_MIN_SECONDS = 10.0  # the gapless search took 1.4-6 s when it succeeded
 
 
@@ -111,8 +111,8 @@ def compact_days(
     clock = _Clock(workers, started)  # building this model counts against the limit too
     reporter = _Reporter(progress, phase, started) if progress else None
 
-    def run(objective, seconds: float, callback=None):
-        solver, status = _solve(phase, objective, seconds, workers, seed, callback)
+    def run(objective, seconds: float, callback=None, model=phase.model):
+        solver, status = _solve(model, objective, seconds, workers, seed, callback)
         clock.spend(solver, status)
         return solver, status
 
@@ -123,10 +123,7 @@ def compact_days(
     low = 0  # no timing has fewer breaks
     if len(phase.lit) <= ONE_BLOCK_MAX_LITERALS and time_limit >= ONE_BLOCK_MIN_SECONDS:
         probe = phase.one_block_model()
-        solver, status = _solve_model(
-            probe, None, ONE_BLOCK_SHARE * time_limit - clock.used, workers, seed, None
-        )
-        clock.spend(solver, status)
+        solver, status = run(None, ONE_BLOCK_SHARE * time_limit - clock.used, model=probe)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = phase.chosen_rows(solver)
             if reporter:
@@ -172,12 +169,7 @@ def compact_days(
     return CompactDays(new, status_name, penalty, min(bound, penalty), breaks, idle, seconds)
 
 
-def _solve(phase, objective, seconds: float, workers: int, seed: int, callback):
-    """Minimise `objective` within `seconds`."""
-    return _solve_model(phase.model, objective, seconds, workers, seed, callback)
-
-
-def _solve_model(model, objective, seconds: float, workers: int, seed: int, callback):
+def _solve(model, objective, seconds: float, workers: int, seed: int, callback):
     """Minimise `objective` (None: any solution) within `seconds`."""
     if objective is not None:
         model.minimize(objective)
@@ -200,6 +192,7 @@ class _Clock:
     notices Ctrl-C: a solve that ended unproven well before its limit was interrupted."""
 
     def __init__(self, workers: int, started: float):
+        self.workers = workers
         self.deterministic = workers <= 1
         self.started = started
         self.spent = 0.0
@@ -210,15 +203,9 @@ class _Clock:
         return self.spent if self.deterministic else time.monotonic() - self.started
 
     def spend(self, solver: cp_model.CpSolver, status) -> None:
-        p = solver.parameters
         if self.deterministic:
-            det = solver.response_proto.deterministic_time
-            self.spent += det / DETERMINISTIC_PER_SECOND
-            share = det / max(p.max_deterministic_time, 1e-9)
-        else:
-            share = solver.wall_time / max(p.max_time_in_seconds, 1e-9)
-        if status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and share < INTERRUPTED_BEFORE:
-            self.stopped = True
+            self.spent += solver.response_proto.deterministic_time / DETERMINISTIC_PER_SECOND
+        self.stopped = self.stopped or interrupted(solver, status, self.workers)
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -279,15 +266,14 @@ class _Phase2:
         cand = np.array([r for r in cand if fixed_pairs.get(int(pair[r]), r) == r], dtype=int)
         # A chosen row is always a candidate (phase 1 kept every rule with it).
         cand = np.union1d(cand, chosen)
-        self.rows = cand
         model = self.model
         self.lit = {int(r): model.new_bool_var(f"m{r}") for r in cand}
         self.trivial = True
-        by_pair: dict[int, list[int]] = {}
+        self.rows_of_pair: dict[int, list[int]] = {}  # candidate rows, ascending
         for r in cand:
-            by_pair.setdefault(int(pair[r]), []).append(int(r))
-        for p in sorted(by_pair):
-            lits = [self.lit[r] for r in by_pair[p]]
+            self.rows_of_pair.setdefault(int(pair[r]), []).append(int(r))
+        for p in sorted(self.rows_of_pair):
+            lits = [self.lit[r] for r in self.rows_of_pair[p]]
             model.add_exactly_one(lits)
             if len(lits) > 1:
                 self.trivial = False
@@ -364,7 +350,7 @@ class _Phase2:
                 model.add(b_who >= lo)
             model.add(hi - lo <= break_spread)
             self.spread = (hi, lo)
-        self.activities, self.day_slots, self.people = activities, days, people
+        self.activities, self.day_slots = activities, days
         self.breaks_expr = cp_model.LinearExpr.sum([g for d in terms for _, g in d.gaps])
         self.idle_expr = cp_model.LinearExpr.sum([d.idle for d in terms])
 
@@ -463,11 +449,8 @@ class _Phase2:
                 probe.add(same(d.idle) == 0)
         one_day = len(self.day_slots) == 1
         rank = {s: i for slots in self.day_slots.values() for i, s in enumerate(slots)}
-        by_pair: dict[int, list[int]] = {}
-        for r in sorted(self.lit):
-            by_pair.setdefault(int(self.pair[r]), []).append(r)
         times: dict[int, list] = {}  # attendee -> meeting times and panel slots
-        for p, rows in sorted(by_pair.items()):
+        for p, rows in sorted(self.rows_of_pair.items()):
             slots = [int(self.slot_a[r]) for r in rows]
             pos = [rank[x] if one_day else x for x in slots]
             t = probe.new_int_var(min(pos), max(pos), f"t{p}")
@@ -477,11 +460,11 @@ class _Phase2:
         for who in sorted(times):
             panel = [rank[x] if one_day else x for x in np.flatnonzero(self.panel_busy[who])]
             items = times[who] + panel
-            if len(items) > 1:
-                probe.add_all_different(items)
-            if one_day and len(items) > 1:
-                n = len(self.day_slots[next(iter(self.day_slots))])
-                first, last = probe.new_int_var(0, n, ""), probe.new_int_var(0, n, "")
+            if len(items) < 2:
+                continue
+            probe.add_all_different(items)
+            if one_day:
+                first, last = (probe.new_int_var(0, len(rank), "") for _ in range(2))
                 probe.add_min_equality(first, items)
                 probe.add_max_equality(last, items)
                 probe.add(last - first + 1 == int(self.activities[who]))

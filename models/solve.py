@@ -22,11 +22,12 @@ from models.assign_tables import assign_tables
 from models.availability import Availability, availability
 from models.bound import phase1_bound
 from models.build_model import Built, build_model
-from models.compact_days import INTERRUPTED_BEFORE, CompactProgress, compact_days
+from models.compact_days import CompactProgress, compact_days
 from models.errors import Infeasible
 from models.explain import clashing_set
 from models.greedy import Choice, greedy
 from models.hint import complete_hint, set_hint
+from models.interrupted import interrupted
 from models.keep_previous import KeepPrevious, add_keep_previous
 from models.lns import improve
 from models.meeting_options import MeetingOptions, meeting_options
@@ -118,7 +119,7 @@ def solve(
         stats_status = solver.status_name(status)
     else:  # no solution in time: the greedy schedule keeps every hard rule
         values, objective, bound, stats_status = hint, _value(built, hint), ceiling, "GREEDY"
-    stopped = _interrupted(solver, status, workers)
+    stopped = interrupted(solver, status, workers)
     if status != cp_model.OPTIMAL and not stopped and (bound is None or objective < bound):
         # CP-SAT's own search rarely improved the greedy start on hundreds of attendees;
         # small neighbourhoods re-planned one at a time do (models/lns.py).
@@ -171,21 +172,6 @@ def _compact(
     if status == "OPTIMAL" and outcome.status != "OPTIMAL":
         status = "FEASIBLE"
     return outcome.choice, status
-
-
-def _interrupted(solver: cp_model.CpSolver, status, workers: int) -> bool:
-    """Whether Ctrl-C stopped phase 1: it ended unproven well before its time limits, so
-    the user wants the schedule now, not after phase 2."""
-    if status == cp_model.OPTIMAL or status == cp_model.INFEASIBLE:
-        return False
-    p = solver.parameters
-    if workers <= 1:
-        used = solver.response_proto.deterministic_time / max(p.max_deterministic_time, 1e-9)
-    else:
-        used = solver.wall_time / max(p.max_time_in_seconds, 1e-9)
-    # Not 0.9: on 3,000 attendees CP-SAT gave up presolving at 82 % of its limit by itself,
-    # and the run skipped everything after it as if interrupted.
-    return used < INTERRUPTED_BEFORE
 
 
 def _kept_rows(mo: MeetingOptions, choice: Choice, keep: KeepPrevious) -> tuple[int, ...]:
