@@ -12,6 +12,9 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
+from models.availability import Availability, availability
+from models.meeting_options import MeetingOptions, meeting_options
+from models.panel_options import PanelOptions, panel_options
 from scheduler.check import check_workbook
 from scheduler.domain import Event, Schedule
 from scheduler.read_workbook import read_workbook
@@ -190,3 +193,12 @@ def assert_checked(event: Event, schedule: Schedule, tmp_path: Path) -> None:
     path = write_schedule(tmp_path / "schedule.xlsx", event, schedule)
     report = check_workbook(event, path)
     assert report.ok, [str(v) for v in report.violations]
+
+
+def model_parts(event: Event) -> tuple[Availability, MeetingOptions, PanelOptions]:
+    """Availability, meeting and panel options of an event whose items are all possible."""
+    av = availability(event)
+    mo, problems = meeting_options(event, av)
+    po, panel_problems = panel_options(event, av)
+    assert not problems and not panel_problems
+    return av, mo, po

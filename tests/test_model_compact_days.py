@@ -9,11 +9,8 @@ from pathlib import Path
 import pytest
 from ortools.sat.python import cp_model
 
-from models.availability import availability
 from models.compact_days import _Phase2, compact_days
 from models.greedy import Choice
-from models.meeting_options import meeting_options
-from models.panel_options import panel_options
 from models.solve import _schedule, solve
 from scheduler.figures import quality_figures
 from scheduler.read_workbook import read_workbook
@@ -22,6 +19,7 @@ from tests.model_helpers import (
     assert_checked,
     make_event,
     met,
+    model_parts,
     people,
     session_rows,
     wants,
@@ -29,14 +27,6 @@ from tests.model_helpers import (
 
 # The research events sit in shared/ beside the repository (never copied into it).
 RESEARCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "b2b"
-
-
-def _options(event):
-    av = availability(event)
-    mo, problems = meeting_options(event, av)
-    po, more = panel_options(event, av)
-    assert not problems and not more
-    return av, mo, po
 
 
 def _choice(event, mo, timing: dict[tuple[str, str], int], options=(), seats=()) -> Choice:
@@ -70,7 +60,7 @@ def _star(tmp_path, slots: int, **kw):
 
 def test_scattered_meetings_are_pulled_together(tmp_path):
     event = _star(tmp_path, 8)
-    av, mo, po = _options(event)
+    av, mo, po = model_parts(event)
     scattered = {("A", "B"): 0, ("A", "C"): 2, ("A", "D"): 5, ("A", "E"): 7}
     start = _choice(event, mo, scattered)
     before = quality_figures(event, _schedule_of(event, av, mo, po, start))
@@ -97,7 +87,7 @@ def test_across_sessions_of_a_day_a_lunch_gap_is_no_break(tmp_path):
         sessions=sessions,
         tables=1,
     )
-    av, mo, po = _options(event)
+    av, mo, po = model_parts(event)
     start = _choice(event, mo, {("A", "B"): 0, ("A", "C"): 5})
     out = compact_days(event, av, mo, po, start, time_limit=10, workers=1)
     schedule = _schedule_of(event, av, mo, po, out.choice)
@@ -108,7 +98,7 @@ def test_across_sessions_of_a_day_a_lunch_gap_is_no_break(tmp_path):
 
 def test_max_consecutive_forces_exactly_one_short_break(tmp_path):
     event = _star(tmp_path, 8, settings={"max_consecutive": 2})
-    av, mo, po = _options(event)
+    av, mo, po = model_parts(event)
     start = _choice(event, mo, {("A", "B"): 0, ("A", "C"): 2, ("A", "D"): 4, ("A", "E"): 7})
     out = compact_days(event, av, mo, po, start, time_limit=10, workers=1)
     schedule = _schedule_of(event, av, mo, po, out.choice)
@@ -137,7 +127,7 @@ def test_panel_stays_and_meetings_close_up_around_it(tmp_path):
         ],
         choices=[{"attendee": "B", "panel": "P", "priority": 5}],
     )
-    av, mo, po = _options(event)
+    av, mo, po = model_parts(event)
     assert len(po.options) == 1 and len(po.seats) == 1
     start = _choice(
         event, mo, {("A", "B"): 0, ("A", "C"): 1, ("A", "D"): 6, ("A", "E"): 7}, (0,), (0,)
@@ -154,7 +144,7 @@ def test_panel_stays_and_meetings_close_up_around_it(tmp_path):
 
 def test_fixed_rows_keep_their_slot(tmp_path):
     event = _star(tmp_path, 8)
-    av, mo, po = _options(event)
+    av, mo, po = model_parts(event)
     start = _choice(event, mo, {("A", "B"): 0, ("A", "C"): 2, ("A", "D"): 5, ("A", "E"): 7})
     keep_b = next(i for i in start.meetings if mo.pairs[int(mo.rows["pair"].iat[i])] == ("A", "B"))
     out = compact_days(event, av, mo, po, start, time_limit=10, workers=1, fixed_rows=(keep_b,))
@@ -192,7 +182,7 @@ def test_the_model_prices_every_timing_like_the_contract(tmp_path):
             sessions=rows,
             tables=3,
         )
-        av, mo, po = _options(event)
+        av, mo, po = model_parts(event)
         slot_count = len(event.slots)
         assert slot_count == days * slots
         rng = random.Random(days)

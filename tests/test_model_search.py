@@ -10,30 +10,27 @@ import pytest
 from ortools.sat.python import cp_model
 
 from models import solve as solve_module
-from models.availability import availability
 from models.bound import phase1_bound
 from models.build_model import build_model
 from models.greedy import Choice
 from models.hint import complete_hint, set_hint
 from models.lns import improve
-from models.meeting_options import meeting_options
-from models.panel_options import panel_options
 from models.solve import solve
 from models.weights import FAIRNESS, meeting_value
-from tests.model_helpers import DAY, assert_checked, make_event, people, session_rows, wants
-
-
-def _parts(event):
-    av = availability(event)
-    mo, problems = meeting_options(event, av)
-    po, panel_problems = panel_options(event, av)
-    assert not problems and not panel_problems
-    return av, mo, po
+from tests.model_helpers import (
+    DAY,
+    assert_checked,
+    make_event,
+    model_parts,
+    people,
+    session_rows,
+    wants,
+)
 
 
 def _optimum(event) -> float:
     """The proven optimum of the phase-1 model (small events only)."""
-    av, mo, po = _parts(event)
+    av, mo, po = model_parts(event)
     built = build_model(event, av, mo, po)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -86,18 +83,18 @@ def _random_event(tmp_path, seed: int):
 def test_bound_is_never_below_the_proven_optimum(tmp_path, seed):
     event = _random_event(tmp_path, seed)
     optimum = _optimum(event)
-    found = phase1_bound(event, *_parts(event))
+    found = phase1_bound(event, *model_parts(event))
     assert found is not None and found.status == "MPSOLVER_OPTIMAL"
     assert found.bound >= optimum
     # and it says something: well below "every pair meets, everyone gets every bonus"
-    av, mo, po = _parts(event)
+    av, mo, po = model_parts(event)
     trivial = mo.rows.drop_duplicates("pair")["value"].sum() + len(event.attendees) * sum(FAIRNESS)
     assert found.bound < trivial
 
 
 def test_bound_is_exact_when_nothing_competes(tmp_path):
     event = make_event(tmp_path, attendees=people("A", "B"), requests=wants(("A", "B", 4)))
-    found = phase1_bound(event, *_parts(event))
+    found = phase1_bound(event, *model_parts(event))
     assert found.bound == meeting_value(4, False) + 2 * FAIRNESS[0] == _optimum(event)
 
 
@@ -112,14 +109,14 @@ def test_bound_sees_that_three_people_cannot_all_meet_in_one_slot(tmp_path):
         sessions=session_rows(("S1", "09:00", "09:20")),
     )
     one = meeting_value(3, False) + 2 * FAIRNESS[0]
-    found = phase1_bound(event, *_parts(event))
+    found = phase1_bound(event, *model_parts(event))
     assert _optimum(event) == one
     assert one <= found.bound <= 1.5 * one
 
 
 def _start_from_nothing(event):
     """The model, and a complete assignment with no meeting at all (feasible, poor)."""
-    av, mo, po = _parts(event)
+    av, mo, po = model_parts(event)
     built = build_model(event, av, mo, po)
     values = complete_hint(built, Choice((), (), ()))
     return built, mo, po, values
@@ -134,7 +131,7 @@ def test_lns_improves_a_poor_start_reproducibly_and_keeps_the_rules(tmp_path):
     assert runs[0].objective > start and runs[0].improvements >= 1
     assert runs[0].objective == runs[1].objective
     assert (runs[0].values == runs[1].values).all()
-    assert runs[0].objective <= phase1_bound(event, *_parts(event)).bound
+    assert runs[0].objective <= phase1_bound(event, *model_parts(event)).bound
     # the improved assignment is a real schedule: CP-SAT accepts it with every variable fixed
     set_hint(built, runs[0].values)
     solver = cp_model.CpSolver()
@@ -148,6 +145,6 @@ def test_solve_reports_the_lp_bound_and_a_consistent_gap(tmp_path):
     event = _random_event(tmp_path, 5)
     schedule = solve(event, time_limit=4, workers=1, seed=0)
     stats = schedule.stats
-    assert stats.objective <= stats.bound <= phase1_bound(event, *_parts(event)).bound
+    assert stats.objective <= stats.bound <= phase1_bound(event, *model_parts(event)).bound
     assert stats.gap == pytest.approx((stats.bound - stats.objective) / stats.objective)
     assert_checked(event, schedule, tmp_path)
