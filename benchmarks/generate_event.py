@@ -30,7 +30,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from scheduler.write_registration import write_registration
+from scheduler.registration.write import write_registration
 
 Rows = list[dict[str, object]]
 

@@ -18,7 +18,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from scheduler.domain import Event, Meeting, PanelRun, Schedule, SolveStats
+from models.domain import Event, Meeting, PanelRun, Schedule, SolveStats
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,9 @@ def measure(
 ) -> dict[str, object]:
     """Read, schedule and judge one workbook; timings in seconds, peak memory in MB."""
     from scheduler.check import check_workbook
+    from scheduler.exports.schedule.meetings_panels import write_schedule
     from scheduler.figures import quality_figures
-    from scheduler.read_workbook import read_workbook
-    from scheduler.write_schedule import write_schedule
+    from scheduler.registration.read import read_workbook
 
     started = time.perf_counter()
     result = read_workbook(workbook)

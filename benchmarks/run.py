@@ -44,7 +44,7 @@ from pathlib import Path
 import click
 
 from benchmarks.generate_event import SIZES, generate
-from scheduler.write_registration import write_registration
+from scheduler.registration.write import write_registration
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "benchmarks" / "RESULTS.md"

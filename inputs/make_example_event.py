@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a plain script from a checkout
 
-from scheduler.write_registration import write_registration  # noqa: E402
+from scheduler.registration.write import write_registration  # noqa: E402
 
 SEED = 20270316
 DEFAULT_OUT = ROOT / "inputs" / "example_event.xlsx"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.availability import Availability
-from models.meeting_options import POOL, MeetingOptions
-from scheduler.domain import Event, Meeting, Schedule
+from models.domain import Event, Meeting, Schedule
+from models.options.availability import Availability
+from models.options.meeting_options import POOL, MeetingOptions
 
 
 def assign_tables(

@@ -19,20 +19,20 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from models.assign_tables import assign_tables
-from models.availability import Availability, availability
-from models.bound import phase1_bound
-from models.build_model import Built, build_model
-from models.compact_days import CompactProgress, compact_days
+from models.compact_days.search import CompactProgress, compact_days
+from models.cpsat import interrupted
+from models.domain import Event, PanelRun, Schedule, SolveStats
 from models.errors import Infeasible
-from models.explain import clashing_set
-from models.greedy import Choice, greedy
-from models.hint import complete_hint, set_hint
-from models.interrupted import interrupted
-from models.keep_previous import KeepPrevious, add_keep_previous
-from models.lns import improve
-from models.meeting_options import MeetingOptions, meeting_options
-from models.panel_options import PanelOptions, panel_options
-from scheduler.domain import Event, PanelRun, Schedule, SolveStats
+from models.meetings.bound import phase1_bound
+from models.meetings.explain import clashing_set
+from models.meetings.greedy import Choice, greedy
+from models.meetings.hint import complete_hint, set_hint
+from models.meetings.keep_previous import KeepPrevious, add_keep_previous
+from models.meetings.lns import improve
+from models.meetings.model import Built, build_model
+from models.options.availability import Availability, availability
+from models.options.meeting_options import MeetingOptions, meeting_options
+from models.options.panel_options import PanelOptions, panel_options
 
 __all__ = ["Infeasible", "Progress", "default_time_limit", "solve"]
 

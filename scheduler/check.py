@@ -21,9 +21,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scheduler.domain import ORIGINS, Event, Slot
+from models.domain import ORIGINS, Event, Slot
+from scheduler.exports.schedule.reader import MeetingRow, PanelRow, ScheduleRows, read_schedule
 from scheduler.figures import Activity, figures_from_activities
-from scheduler.read_schedule import MeetingRow, PanelRow, ScheduleRows, read_schedule
 
 MEETINGS, PANELS = "Meetings", "Panels"
 ROLES = ("moderator", "participant")
@@ -55,7 +55,7 @@ class CheckReport:
 def check_workbook(event: Event, schedule_path: str | Path) -> CheckReport:
     """Check the schedule workbook at `schedule_path` against `event`.
 
-    Raises `scheduler.read_schedule.ScheduleUnreadable` when the workbook, or a sheet or
+    Raises `scheduler.exports.schedule.reader.ScheduleUnreadable` when the workbook, or a sheet or
     column the contract requires, is missing.
     """
     return check_rows(event, read_schedule(schedule_path))

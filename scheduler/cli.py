@@ -27,7 +27,7 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 def template(file: Path, force: bool) -> None:
     """Write a blank registration workbook to FILE."""
-    from scheduler.template import write_template
+    from scheduler.registration.template import write_template
 
     if file.suffix.lower() != ".xlsx":
         click.echo(
@@ -49,8 +49,8 @@ def template(file: Path, force: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def validate(file: Path) -> None:
     """Check a registration workbook and summarise it; exit 2 on errors."""
-    from scheduler.read_workbook import read_workbook
-    from scheduler.report import overview, problems_text
+    from scheduler.registration.read import read_workbook
+    from scheduler.registration.report import overview, problems_text
 
     try:
         result = read_workbook(file)
@@ -80,7 +80,7 @@ def check(input_file: Path, schedule_file: Path) -> None:
     exit 0 when every rule holds, 1 when one is broken, 2 when a workbook cannot be read.
     """
     from scheduler.check import check_workbook, report_text
-    from scheduler.read_schedule import ScheduleUnreadable
+    from scheduler.exports.schedule.reader import ScheduleUnreadable
 
     result = _read_or_exit(input_file, "nothing was checked")
     if schedule_file.is_dir():
@@ -159,9 +159,9 @@ def schedule(
     kept (see --keep), and a Changes sheet and changes.csv list whose agenda changed and why.
     """
     from models.solve import Infeasible, default_time_limit, solve
+    from scheduler.exports.folder import OutputExists, refuse_unless_forced, write_outputs
     from scheduler.figures import quality_figures
-    from scheduler.report import problems_text
-    from scheduler.write_outputs import OutputExists, refuse_unless_forced, write_outputs
+    from scheduler.registration.report import problems_text
 
     out_dir = out_dir or Path("outputs") / input_file.stem
     try:
@@ -184,7 +184,7 @@ def schedule(
     )
     try:
         if replan:
-            from scheduler.previous_schedule import solve_replan
+            from scheduler.replan.plan import solve_replan
 
             plan = solve_replan(
                 replan, time_limit=limit, workers=workers, seed=seed, progress=_print_progress
@@ -203,7 +203,7 @@ def schedule(
         sys.exit(EXIT_OTHER)
     changes = None
     if replan:
-        from scheduler.changes import agenda_changes, with_origins
+        from scheduler.replan.changes import agenda_changes, with_origins
 
         plan = with_origins(event, plan, replan.reconciled.previous)
         changes = agenda_changes(event, replan.reconciled, plan)
@@ -230,8 +230,9 @@ def schedule(
 
 def _replan_or_exit(event, previous_file: Path, keep: str):
     """Read and reconcile the previous schedule; on a broken hand edit list it and exit 2."""
-    from scheduler.previous_schedule import PreviousUnusable, prepare_replan
-    from scheduler.read_schedule import ScheduleUnreadable
+    from scheduler.exports.schedule.reader import ScheduleUnreadable
+    from scheduler.replan.plan import prepare_replan
+    from scheduler.replan.previous import PreviousUnusable
 
     try:
         return prepare_replan(event, previous_file, flexible=keep == "flexible")
@@ -266,8 +267,8 @@ def _changes_line(plan, changes) -> str:
 
 def _read_or_exit(input_file: Path, consequence: str):
     """The registration's ReadResult; on errors print them all and exit 2."""
-    from scheduler.read_workbook import read_workbook
-    from scheduler.report import problems_text
+    from scheduler.registration.read import read_workbook
+    from scheduler.registration.report import problems_text
 
     try:
         result = read_workbook(input_file)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scheduler.domain import Event, Schedule, Slot
+from models.domain import Event, Schedule, Slot
 
 FIGURE_NAMES = (
     "meetings",

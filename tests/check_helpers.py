@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from scheduler.domain import (
+from models.domain import (
     ACCEPTED,
     DECLINED,
     Attendee,
@@ -30,7 +30,7 @@ from scheduler.domain import (
     Table,
     Unavailability,
 )
-from scheduler.read_requests import derive_pairs
+from scheduler.registration.requests import derive_pairs
 
 DAY = dt.date(2026, 3, 4)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.write_registration import write_registration
+from scheduler.registration.write import write_registration
 
 DAY = dt.date(2013, 2, 27)
 

@@ -12,14 +12,14 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
-from models.availability import Availability, availability
-from models.meeting_options import MeetingOptions, meeting_options
-from models.panel_options import PanelOptions, panel_options
+from models.domain import Event, Schedule
+from models.options.availability import Availability, availability
+from models.options.meeting_options import MeetingOptions, meeting_options
+from models.options.panel_options import PanelOptions, panel_options
 from scheduler.check import check_workbook
-from scheduler.domain import Event, Schedule
-from scheduler.read_workbook import read_workbook
-from scheduler.write_registration import write_registration
-from scheduler.write_schedule import write_schedule
+from scheduler.exports.schedule.meetings_panels import write_schedule
+from scheduler.registration.read import read_workbook
+from scheduler.registration.write import write_registration
 
 DAY = dt.date(2027, 3, 16)
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from scheduler.domain import Event, Meeting, PanelRun, Schedule, SolveStats
-from scheduler.read_workbook import read_workbook
-from scheduler.write_registration import write_registration
+from models.domain import Event, Meeting, PanelRun, Schedule, SolveStats
+from scheduler.registration.read import read_workbook
+from scheduler.registration.write import write_registration
 
 DAY = dt.date(2024, 3, 5)
 EVIL_NAME = '=HYPERLINK("http://evil.example","click me")'

@@ -8,11 +8,11 @@ from collections import Counter
 import pytest
 
 from benchmarks.generate_event import SIZES, generate
-from scheduler.write_registration import write_registration
+from scheduler.registration.write import write_registration
 
 
 def test_size_s_reads_back_without_problems(tmp_path):
-    from scheduler.read_workbook import read_workbook
+    from scheduler.registration.read import read_workbook
 
     path = write_registration(tmp_path / "s.xlsx", generate("S", seed=7))
     result = read_workbook(path)

@@ -8,9 +8,9 @@ import pytest
 
 from benchmarks.generate_event import generate
 from benchmarks.greedy_baseline import greedy_schedule
-from scheduler.write_registration import write_registration
+from scheduler.registration.write import write_registration
 
-read_workbook = pytest.importorskip("scheduler.read_workbook").read_workbook
+read_workbook = pytest.importorskip("scheduler.registration.read").read_workbook
 DAY = dt.date(2026, 3, 10)
 
 
@@ -136,7 +136,7 @@ def test_pins_come_first_and_panels_seat_by_choice_order(tmp_path):
 
 def test_generated_s_event_gets_a_valid_schedule(tmp_path):
     from scheduler.check import check_workbook
-    from scheduler.write_schedule import write_schedule
+    from scheduler.exports.schedule.meetings_panels import write_schedule
 
     result = read_workbook(write_registration(tmp_path / "s.xlsx", generate("S", seed=1)))
     event = result.event

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from scheduler.cli import main
-from scheduler.read_workbook import read_workbook
-from scheduler.write_registration import write_registration
-from scheduler.write_schedule import write_schedule
+from scheduler.exports.schedule.meetings_panels import write_schedule
+from scheduler.registration.read import read_workbook
+from scheduler.registration.write import write_registration
 
 
 def t(hhmm: str) -> dt.time:

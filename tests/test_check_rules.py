@@ -17,8 +17,8 @@ from check_helpers import base_event, base_schedule
 from openpyxl import load_workbook
 
 from scheduler.check import check_workbook
-from scheduler.read_schedule import ScheduleUnreadable
-from scheduler.write_schedule import write_schedule
+from scheduler.exports.schedule.meetings_panels import write_schedule
+from scheduler.exports.schedule.reader import ScheduleUnreadable
 
 
 @pytest.fixture

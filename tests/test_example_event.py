@@ -125,7 +125,7 @@ def test_panels_and_pin_fit_the_day(shipped):
 
 @pytest.fixture(scope="module")
 def event():
-    from scheduler.read_workbook import read_workbook
+    from scheduler.registration.read import read_workbook
 
     result = read_workbook(SHIPPED)
     assert [str(p) for p in result.errors] == []
@@ -155,7 +155,7 @@ def test_reader_sees_the_event_the_script_describes(event):
 def test_example_schedules_within_the_rules(event, tmp_path):
     from models.solve import solve
     from scheduler.check import check_workbook
-    from scheduler.write_schedule import write_schedule
+    from scheduler.exports.schedule.meetings_panels import write_schedule
 
     schedule = solve(event, time_limit=3, workers=1)
     report = check_workbook(event, write_schedule(tmp_path / "schedule.xlsx", event, schedule))

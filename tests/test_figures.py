@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from check_helpers import at, make_event, person, session
 
-from scheduler.check import check_workbook
-from scheduler.domain import (
+from models.domain import (
     ACCEPTED,
     DECLINED,
     Meeting,
@@ -16,8 +15,9 @@ from scheduler.domain import (
     Schedule,
     Table,
 )
+from scheduler.check import check_workbook
+from scheduler.exports.schedule.meetings_panels import write_schedule
 from scheduler.figures import FIGURE_NAMES, quality_figures
-from scheduler.write_schedule import write_schedule
 
 DAY2 = at("00:00").date().replace(day=5)
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from ortools.sat.python import cp_model
 
-from models.compact_days import _Phase2, compact_days
-from models.greedy import Choice
+from models.compact_days.search import _Phase2, compact_days
+from models.meetings.greedy import Choice
 from models.solve import _schedule, solve
 from scheduler.figures import quality_figures
-from scheduler.read_workbook import read_workbook
+from scheduler.registration.read import read_workbook
 from tests.model_helpers import (
     DAY,
     assert_checked,

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from models.domain import Panel, Pin
 from models.solve import Infeasible, solve
-from scheduler.domain import Panel, Pin
 from tests.model_helpers import at, make_event, people, wants
 
 

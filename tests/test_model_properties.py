@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from models.solve import Infeasible, solve
 from scheduler.check import check_workbook
-from scheduler.read_workbook import read_workbook
-from scheduler.write_registration import write_registration
-from scheduler.write_schedule import write_schedule
+from scheduler.exports.schedule.meetings_panels import write_schedule
+from scheduler.registration.read import read_workbook
+from scheduler.registration.write import write_registration
 
 DAY = dt.date(2027, 3, 16)
 

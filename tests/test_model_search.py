@@ -10,11 +10,11 @@ import pytest
 from ortools.sat.python import cp_model
 
 from models import solve as solve_module
-from models.bound import phase1_bound
-from models.build_model import build_model
-from models.greedy import Choice
-from models.hint import complete_hint, set_hint
-from models.lns import improve
+from models.meetings.bound import phase1_bound
+from models.meetings.greedy import Choice
+from models.meetings.hint import complete_hint, set_hint
+from models.meetings.lns import improve
+from models.meetings.model import build_model
 from models.solve import solve
 from models.weights import FAIRNESS, meeting_value
 from tests.model_helpers import (

@@ -13,8 +13,8 @@ import pytest
 
 from benchmarks.generate_event import generate
 from models.solve import default_time_limit, solve
-from scheduler.read_workbook import read_workbook
-from scheduler.write_registration import write_registration
+from scheduler.registration.read import read_workbook
+from scheduler.registration.write import write_registration
 from tests.model_helpers import assert_checked
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +74,7 @@ def test_ctrl_c_stops_the_search_and_keeps_the_best_schedule(small):
     script = (
         "import sys\n"
         "from models.solve import solve\n"
-        "from scheduler.read_workbook import read_workbook\n"
+        "from scheduler.registration.read import read_workbook\n"
         "event = read_workbook(sys.argv[1]).event\n"
         "print('solving', flush=True)\n"
         "s = solve(event, time_limit=120, workers=2)\n"
@@ -97,12 +97,12 @@ def test_ctrl_c_stops_the_search_and_keeps_the_best_schedule(small):
 def test_greedy_hint_is_complete_and_keeps_every_hard_rule(small):
     from ortools.sat.python import cp_model
 
-    from models.availability import availability
-    from models.build_model import build_model
-    from models.greedy import greedy
-    from models.hint import complete_hint, set_hint
-    from models.meeting_options import meeting_options
-    from models.panel_options import panel_options
+    from models.meetings.greedy import greedy
+    from models.meetings.hint import complete_hint, set_hint
+    from models.meetings.model import build_model
+    from models.options.availability import availability
+    from models.options.meeting_options import meeting_options
+    from models.options.panel_options import panel_options
 
     _, event = small
     av = availability(event)

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from outputs_helpers import demo_event, demo_schedule
 
-from scheduler.domain import Meeting
-from scheduler.write_outputs import OutputExists, write_outputs
+from models.domain import Meeting
+from scheduler.exports.folder import OutputExists, write_outputs
 
 EXPECTED = ["agendas", "agendas.zip", "contacts.csv", "schedule.xlsx"]
 

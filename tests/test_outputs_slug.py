@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduler.domain import Attendee
-from scheduler.slug import MAX_SLUG, agenda_stems, slugify
+from models.domain import Attendee
+from scheduler.exports.agendas.slug import MAX_SLUG, agenda_stems, slugify
 
 
 def person(aid: str, name: str) -> Attendee:

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from outputs_helpers import demo_event
 
 from models.solve import solve
-from scheduler.unscheduled_reasons import NOT_PLACED
-from scheduler.write_outputs import write_outputs
+from scheduler.exports.folder import write_outputs
+from scheduler.exports.schedule.unscheduled_reasons import NOT_PLACED
 
 DAY = dt.date(2024, 9, 10)
 

@@ -7,8 +7,9 @@ import datetime as dt
 from openpyxl import load_workbook
 from outputs_helpers import demo_event
 
-from scheduler.domain import Meeting, Schedule
-from scheduler.unscheduled_reasons import (
+from models.domain import Meeting, Schedule
+from scheduler.exports.folder import write_outputs
+from scheduler.exports.schedule.unscheduled_reasons import (
     CANCELLED,
     CAP_REACHED,
     DECLINED,
@@ -20,7 +21,6 @@ from scheduler.unscheduled_reasons import (
     TOO_MANY_IN_A_ROW,
     unscheduled_pairs,
 )
-from scheduler.write_outputs import write_outputs
 
 DAY = dt.date(2024, 6, 3)
 

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from outputs_helpers import DAY, EVIL_NAME, demo_event, demo_schedule
 
+from scheduler.exports.folder import write_outputs
 from scheduler.figures import FIGURE_NAMES, quality_figures
-from scheduler.write_outputs import write_outputs
 
 
 def rows(ws, header_row: int = 1) -> list[dict[str, object]]:

@@ -10,7 +10,7 @@ import zipfile
 
 from openpyxl import Workbook, load_workbook
 
-from scheduler.read_workbook import read_workbook
+from scheduler.registration.read import read_workbook
 
 DAY = dt.date(2013, 2, 27)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scheduler.parse_values import (
+from scheduler.registration.values import (
     ValueProblem,
     as_date,
     as_id,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler.domain import ACCEPTED, DECLINED, PENDING
-from scheduler.read_workbook import read_workbook
+from models.domain import ACCEPTED, DECLINED, PENDING
+from scheduler.registration.read import read_workbook
 
 DAY = dt.date(2013, 2, 27)
 

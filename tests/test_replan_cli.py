@@ -22,9 +22,9 @@ from test_replan_helpers import (
     updated,
 )
 
-from scheduler.changes import REPLANNED
 from scheduler.check import check_workbook
-from scheduler.read_workbook import read_workbook
+from scheduler.registration.read import read_workbook
+from scheduler.replan.changes import REPLANNED
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from test_replan_helpers import (
 )
 
 from scheduler.check import check_workbook
-from scheduler.read_workbook import read_workbook
+from scheduler.registration.read import read_workbook
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from scheduler.cli import main
-from scheduler.write_registration import write_registration
+from scheduler.registration.write import write_registration
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "inputs" / "example_event.xlsx"

@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 from test_replan_helpers import EXAMPLE, first_run, sheet_rows
 
-from scheduler.changes import agenda_changes, with_origins
-from scheduler.previous_schedule import read_previous, reconcile
-from scheduler.read_workbook import read_workbook
-from scheduler.write_registration import write_registration
+from scheduler.registration.read import read_workbook
+from scheduler.registration.write import write_registration
+from scheduler.replan.changes import agenda_changes, with_origins
+from scheduler.replan.previous import read_previous
+from scheduler.replan.reconcile import reconcile
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +130,8 @@ def test_new_absence_pin_and_cap_release_what_they_touch(first, tmp_path):
 
 
 def test_uid_names_the_pair_not_the_time():
-    from scheduler.agenda_items import MEETING, PANEL, AgendaItem
-    from scheduler.write_calendar import item_uid
+    from scheduler.exports.agendas.ics import item_uid
+    from scheduler.exports.agendas.items import MEETING, PANEL, AgendaItem
 
     event = read_workbook(EXAMPLE).event
     t = dt.datetime(2027, 3, 16, 9, 30)

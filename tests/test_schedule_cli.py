@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from scheduler.check import check_workbook
 from scheduler.cli import main
-from scheduler.read_workbook import read_workbook
+from scheduler.registration.read import read_workbook
 
 
 def run(*args: str):

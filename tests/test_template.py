@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from scheduler.cli import main
-from scheduler.read_schema import SHEETS
-from scheduler.read_workbook import read_workbook
-from scheduler.template import write_template
+from scheduler.registration.read import read_workbook
+from scheduler.registration.schema import SHEETS
+from scheduler.registration.template import write_template
 
 
 def test_template_has_instructions_first_and_every_contract_sheet_and_header(tmp_path):

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from scheduler.read_workbook import read_workbook
+from scheduler.registration.read import read_workbook
 
 DAY = dt.date(2013, 2, 27)
 PIN = {"a": "A-1", "b": "A-2", "date": DAY, "start": dt.time(9, 20)}
@@ -496,7 +496,7 @@ def test_all_problems_are_reported_at_once_in_sheet_then_row_order(valid_sheets,
 def test_requests_need_tables(valid_sheets, tmp_path):
     from openpyxl import load_workbook
 
-    from scheduler.write_registration import write_registration
+    from scheduler.registration.write import write_registration
 
     valid_sheets["Attendees"][3].pop("host_table")
     path = write_registration(tmp_path / "w.xlsx", valid_sheets)

@@ -9,8 +9,12 @@ from dataclasses import replace
 from check_helpers import base_event, base_schedule
 from openpyxl import load_workbook
 
-from scheduler.read_schedule import read_schedule
-from scheduler.write_schedule import MEETINGS_COLUMNS, PANELS_COLUMNS, write_schedule
+from scheduler.exports.schedule.meetings_panels import (
+    MEETINGS_COLUMNS,
+    PANELS_COLUMNS,
+    write_schedule,
+)
+from scheduler.exports.schedule.reader import read_schedule
 
 
 def rows(ws) -> list[dict[str, object]]:

@@ -1,0 +1,175 @@
+"""A hand-made large-neighbourhood search on the phase-1 model: free a few attendees, fix
+everyone else, let CP-SAT re-plan the freed part for a moment, keep what improves.
+
+Why by hand: on events of a few hundred attendees CP-SAT's own search, started from the
+greedy schedule, found nothing better in a minute (its LNS workers get little time with two
+workers, and each presolves the whole model). Fixed variables make the sub-model tiny after
+presolve, so each round is a fraction of a second. See /work/shared/notes/cpsat-practice.md:
+"freeze first, then release small neighbourhoods".
+
+Neighbourhood: a random attendee, then attendees linked to the freed ones by a candidate
+pair, breadth first, until about `size` meeting options are free (every option with a freed
+attendee on either side, and the freed attendees' panel seats). Its size adapts: it grows
+after a round proven optimal and shrinks after one that ran out of time.
+
+Reproducible: rounds are drawn from `seed`, and with one worker each round stops on CP-SAT's
+deterministic clock and the loop on the sum of those clocks, not on wall time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from models.meetings.model import Built
+from models.options.meeting_options import MeetingOptions
+from models.options.panel_options import PanelOptions
+
+FIRST_SIZE = 1500  # free meeting options in the first round
+ROUND_SECONDS = 2.0  # first round's limit; longer after rounds that found no solution
+MAX_ROUND_SECONDS = 12.0
+DETERMINISTIC_PER_SECOND = 0.1  # as in models/solve.py
+
+
+@dataclass(frozen=True)
+class Improved:
+    values: np.ndarray  # a value for every model variable
+    objective: float
+    rounds: int
+    improvements: int
+    interrupted: bool  # Ctrl-C stopped a round: the caller should stop too
+
+
+def improve(
+    built: Built,
+    mo: MeetingOptions,
+    po: PanelOptions,
+    values: np.ndarray,
+    objective: float,
+    *,
+    seconds: float,
+    workers: int = 2,
+    seed: int = 0,
+    on_better: Callable[[float, int], None] | None = None,
+) -> Improved:
+    """Improve the complete feasible assignment `values` (objective `objective`) for `seconds`."""
+    started = time.monotonic()
+    rng = np.random.default_rng(seed)
+    rows = mo.rows
+    a, b = rows["a"].to_numpy(), rows["b"].to_numpy()
+    meet = np.array([v.index for v in built.meet], dtype=np.int64)
+    seat_var = np.array([v.index for v in built.seat], dtype=np.int64)
+    seat_who = np.array([s.attendee for s in po.seats], dtype=np.int64)
+    fixed_always = np.array(
+        [v.index for v in built.option], dtype=np.int64
+    )  # panel times stay where they are
+    n_att = int(max(a.max(initial=-1), b.max(initial=-1), seat_who.max(initial=-1))) + 1
+    linked = _links(a, b, n_att)
+    options_of = np.bincount(a, minlength=n_att) + np.bincount(b, minlength=n_att)
+    people = np.flatnonzero(options_of)
+    best, value = values.copy(), objective
+    size, rounds, better, budget = FIRST_SIZE, 0, 0, seconds * DETERMINISTIC_PER_SECOND
+    round_seconds = ROUND_SECONDS
+    spent = overhead = 0.0  # overhead: a round's wall time outside CP-SAT (model copy, setup)
+    shortest = 0.0  # no round took less (loading the copy cannot be cut short)
+    if len(people) == 0:
+        return Improved(best, value, 0, 0, False)
+    while True:
+        left = seconds - (time.monotonic() - started)
+        if workers <= 1:  # deterministic clock only; five times the wall limit as a safety net
+            left = min((budget - spent) / DETERMINISTIC_PER_SECOND, 4 * seconds + left)
+        else:  # so that the last round ends by the deadline, not a round later
+            left -= overhead
+            if left < shortest:
+                break
+        if left < 0.2:
+            break
+        freed = _neighbourhood(rng, people, linked, options_of, size)
+        free_rows = np.isin(a, freed) | np.isin(b, freed)
+        free_seats = np.isin(seat_who, freed)
+        fixed = np.concatenate([meet[~free_rows], seat_var[~free_seats], fixed_always])
+        fixed = fixed.astype(np.int64)
+        limit = min(round_seconds, left)
+        round_started = time.monotonic()
+        solver, status = _round(built, best, fixed, limit, workers, seed + rounds)
+        took = time.monotonic() - round_started
+        overhead = max(overhead, took - solver.wall_time)
+        shortest = took if rounds == 0 else min(shortest, took)
+        rounds += 1
+        spent += solver.response_proto.deterministic_time
+        if status == cp_model.OPTIMAL:
+            size = int(size * 1.2)
+        elif solver.wall_time < 0.5 * limit and status != cp_model.INFEASIBLE:
+            return Improved(best, value, rounds, better, True)  # Ctrl-C
+        else:
+            size = max(200, int(size / 1.3))
+        if status == cp_model.UNKNOWN:
+            # Not even the start came back: loading and presolving the model copy took the
+            # whole round (1,000 attendees: 2-3 s), so give the next round longer.
+            round_seconds = min(MAX_ROUND_SECONDS, round_seconds * 1.5)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value > value:
+            best = np.array(solver.response_proto.solution, dtype=np.int64)
+            value = solver.objective_value
+            better += 1
+            if on_better is not None:
+                on_better(value, better)
+    return Improved(best, value, rounds, better, False)
+
+
+def _round(built: Built, values: np.ndarray, fixed: np.ndarray, seconds, workers, seed):
+    """Solve the model with `fixed` variables at their current value, from `values`."""
+    sub = built.model.clone()
+    sub.clear_hints()
+    hint = sub.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values.tolist())
+    on = fixed[values[fixed] == 1]
+    off = fixed[values[fixed] == 0]
+    keep = sub.proto.constraints.add()
+    keep.bool_and.literals.extend(on.tolist() + (-off - 1).tolist())  # -v-1: "not v"
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = max(1, workers)
+    p.random_seed = seed
+    p.catch_sigint_signal = True
+    p.cp_model_probing_level = 0
+    p.symmetry_level = 0
+    p.max_presolve_iterations = 1
+    p.max_time_in_seconds = seconds
+    if workers <= 1:
+        p.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
+        p.max_time_in_seconds = 5 * seconds
+    status = solver.solve(sub)
+    return solver, status
+
+
+def _links(a: np.ndarray, b: np.ndarray, n_att: int) -> list[np.ndarray]:
+    """Per attendee: the attendees they share a candidate pair with, ascending."""
+    pairs = np.unique(np.stack([np.concatenate([a, b]), np.concatenate([b, a])], axis=1), axis=0)
+    cuts = np.searchsorted(pairs[:, 0], np.arange(n_att + 1))
+    return [pairs[cuts[i] : cuts[i + 1], 1] for i in range(n_att)]
+
+
+def _neighbourhood(rng, people, linked, options_of, size: int) -> np.ndarray:
+    """Attendees reached breadth first from a random one, about `size` options in all."""
+    start = int(rng.choice(people))
+    chosen, queue, total = {start}, [start], int(options_of[start])
+    while queue and total < size:
+        who = queue.pop(0)
+        for other in rng.permutation(linked[who]).tolist():
+            if other not in chosen and total < size:
+                chosen.add(other)
+                queue.append(other)
+                total += int(options_of[other])
+        if not queue and total < size:  # a closed group: jump to another random attendee
+            rest = np.setdiff1d(people, np.fromiter(chosen, dtype=np.int64))
+            if len(rest):
+                nxt = int(rng.choice(rest))
+                chosen.add(nxt)
+                queue.append(nxt)
+                total += int(options_of[nxt])
+    return np.array(sorted(chosen), dtype=np.int64)

@@ -1,0 +1,102 @@
+"""Everything sent out to attendees: `agendas/` (an .xlsx and an .ics per attendee),
+`agendas.zip` with all of them, and `contacts.csv` for a mail merge.
+
+File names come from `slug.agenda_stems`, and every path is checked to lie inside the
+agendas folder before anything is written, whatever an attendee typed as their name.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.domain import Attendee, Event
+from scheduler.exports.agendas.ics import event_timezone, write_calendar
+from scheduler.exports.agendas.items import AgendaItem, away_by_attendee, personal_timeline
+from scheduler.exports.agendas.slug import agenda_stems
+from scheduler.exports.agendas.xlsx import write_agenda_workbook
+from scheduler.exports.excel_style import FORMULA_PREFIXES
+
+AGENDAS_DIR = "agendas"
+ZIP_NAME = "agendas.zip"
+CONTACTS_NAME = "contacts.csv"
+CONTACTS_COLUMNS = ("attendee", "name", "email", "agenda_xlsx", "agenda_ics")
+
+
+@dataclass(frozen=True)
+class AgendaFiles:
+    """One attendee's files, as paths relative to the output folder (`agendas/…`)."""
+
+    attendee: str
+    xlsx: str
+    ics: str
+
+
+def plan_agenda_files(out_dir: Path, people: Sequence[Attendee]) -> list[AgendaFiles]:
+    """Where each attendee's files go (Attendees order), checked to stay in `agendas/`."""
+    folder = out_dir / AGENDAS_DIR
+    inside = folder.resolve()
+    stems = agenda_stems(people)
+    planned = []
+    for attendee in people:
+        names = [f"{stems[attendee.id]}{ext}" for ext in (".xlsx", ".ics")]
+        for name in names:
+            if (folder / name).resolve().parent != inside:
+                raise ValueError(f"agenda file name escapes the agendas folder: {name!r}")
+        planned.append(AgendaFiles(attendee.id, *(f"{AGENDAS_DIR}/{n}" for n in names)))
+    return planned
+
+
+def write_agenda_files(
+    out_dir: Path,
+    event: Event,
+    activities: dict[str, list[AgendaItem]],
+    files: Sequence[AgendaFiles],
+    *,
+    dtstamp: dt.datetime,
+) -> None:
+    """Write the agenda workbook and calendar of each attendee in `files`."""
+    (out_dir / AGENDAS_DIR).mkdir(parents=True, exist_ok=True)
+    timezone = event_timezone(event)
+    away = away_by_attendee(event)
+    for f in files:
+        attendee = event.attendee[f.attendee]
+        mine = activities.get(f.attendee, [])
+        timeline = personal_timeline(event, attendee, mine, away.get(f.attendee, ()))
+        write_agenda_workbook(out_dir / f.xlsx, event, attendee, timeline)
+        write_calendar(out_dir / f.ics, event, attendee, mine, dtstamp=dtstamp, timezone=timezone)
+
+
+def write_zip(
+    path: Path, out_dir: Path, files: Sequence[AgendaFiles], dtstamp: dt.datetime
+) -> None:
+    """Zip all agenda files; entry dates are `dtstamp` so the zip changes only with content."""
+    when = dtstamp.timetuple()[:6]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in files:
+            for relative in (f.xlsx, f.ics):
+                info = zipfile.ZipInfo(relative, date_time=when)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, (out_dir / relative).read_bytes())
+
+
+def csv_safe(value: str) -> str:
+    """Spreadsheets run CSV text starting with `=`, `+`, `-`, `@` as a formula; a leading
+    apostrophe makes them show it as text (OWASP's advice for CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def write_contacts(path: Path, event: Event, files: Sequence[AgendaFiles]) -> None:
+    # utf-8-sig: Excel and Word's mail merge read accents right only with the byte-order mark.
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(CONTACTS_COLUMNS)
+        for f in files:
+            person = event.attendee[f.attendee]
+            writer.writerow(
+                [csv_safe(v) for v in (person.id, person.name, person.email, f.xlsx, f.ics)]
+            )

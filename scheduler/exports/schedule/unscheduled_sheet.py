@@ -1,0 +1,47 @@
+"""The Unscheduled sheet: every linked pair that did not meet, and why (docs/workbook.md)."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from models.domain import Event, Schedule
+from scheduler.exports.excel_style import write_table
+from scheduler.exports.schedule.unscheduled_reasons import unscheduled_pairs
+
+# Contract columns first; names and details follow so the sheet answers questions unaided.
+UNSCHEDULED_COLUMNS = (
+    "a",
+    "b",
+    "priority",
+    "mutual",
+    "reason",
+    "a_name",
+    "a_organisation",
+    "b_name",
+    "b_organisation",
+    "details",
+)
+
+
+def build_unscheduled_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
+    ws = wb.create_sheet("Unscheduled")
+    rows = []
+    for u in unscheduled_pairs(event, schedule):
+        a, b = event.attendee[u.a], event.attendee[u.b]
+        rows.append(
+            (
+                u.a,
+                u.b,
+                u.priority,
+                "yes" if u.mutual else "no",
+                u.reason,
+                a.name,
+                a.organisation,
+                b.name,
+                b.organisation,
+                u.details,
+            )
+        )
+    write_table(ws, UNSCHEDULED_COLUMNS, rows)
+    return ws
