@@ -7,11 +7,11 @@ import itertools
 
 from icalendar import Calendar
 from openpyxl import load_workbook
-from outputs_helpers import demo_event
 
 from models.solve import solve
 from scheduler.exports.folder import write_outputs
 from scheduler.exports.schedule.unscheduled_reasons import NOT_PLACED
+from tests.helpers.outputs import demo_event
 
 DAY = dt.date(2024, 9, 10)
 

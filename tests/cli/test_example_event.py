@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import ROOT
+
 SCRIPT = ROOT / "inputs" / "make_example_event.py"
 SHIPPED = ROOT / "inputs" / "example_event.xlsx"
 COUNTRIES = {"France", "Germany", "United Kingdom", "Netherlands", "Belgium"}

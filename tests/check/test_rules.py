@@ -13,12 +13,12 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from check_helpers import base_event, base_schedule
 from openpyxl import load_workbook
 
 from scheduler.check import check_workbook
 from scheduler.exports.schedule.meetings_panels import write_schedule
 from scheduler.exports.schedule.reader import ScheduleUnreadable
+from tests.helpers.domain_events import base_event, base_schedule
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_replan_helpers import EXAMPLE, first_run, sheet_rows
 
 from scheduler.registration.read import read_workbook
 from scheduler.registration.write import write_registration
 from scheduler.replan.changes import agenda_changes, with_origins
 from scheduler.replan.previous import read_previous
 from scheduler.replan.reconcile import reconcile
+from tests.helpers.replan import EXAMPLE, first_run, sheet_rows
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models.solve import solve
-from tests.model_helpers import DAY, assert_checked, at, make_event, met, people, wants
+from tests.helpers.events import DAY, assert_checked, at, make_event, met, people, wants
 
 
 def panel(pid, *, minutes=40, capacity=3, moderator=None, start=None, room="Room 1"):

@@ -7,10 +7,10 @@ import hashlib
 
 import pytest
 from openpyxl import load_workbook
-from outputs_helpers import DAY, EVIL_NAME, demo_event, demo_schedule
 
 from scheduler.exports.folder import write_outputs
 from scheduler.figures import FIGURE_NAMES, quality_figures
+from tests.helpers.outputs import DAY, EVIL_NAME, demo_event, demo_schedule
 
 
 def rows(ws, header_row: int = 1) -> list[dict[str, object]]:

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -15,9 +14,8 @@ from benchmarks.generate_event import generate
 from models.solve import default_time_limit, solve
 from scheduler.registration.read import read_workbook
 from scheduler.registration.write import write_registration
-from tests.model_helpers import assert_checked
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers.events import assert_checked
+from tests.helpers.paths import ROOT
 
 
 @pytest.fixture(scope="module")

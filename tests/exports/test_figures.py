@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from check_helpers import at, make_event, person, session
 
 from models.domain import (
     ACCEPTED,
@@ -18,6 +17,7 @@ from models.domain import (
 from scheduler.check import check_workbook
 from scheduler.exports.schedule.meetings_panels import write_schedule
 from scheduler.figures import FIGURE_NAMES, quality_figures
+from tests.helpers.domain_events import at, make_event, person, session
 
 DAY2 = at("00:00").date().replace(day=5)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models.solve import solve
-from tests.model_helpers import (
+from tests.helpers.events import (
     DAY,
     assert_checked,
     make_event,

@@ -8,7 +8,10 @@ import shutil
 
 import pytest
 from openpyxl import load_workbook
-from test_replan_helpers import (
+
+from scheduler.check import check_workbook
+from scheduler.registration.read import read_workbook
+from tests.helpers.replan import (
     EXAMPLE,
     first_run,
     meeting_key,
@@ -16,9 +19,6 @@ from test_replan_helpers import (
     sheet_rows,
     updated,
 )
-
-from scheduler.check import check_workbook
-from scheduler.registration.read import read_workbook
 
 
 @pytest.fixture(scope="module")

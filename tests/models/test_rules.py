@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from models.solve import solve
-from tests.model_helpers import (
+from tests.helpers.events import (
     assert_checked,
     at,
     make_event,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from openpyxl import load_workbook
-from outputs_helpers import demo_event
 
 from models.domain import Meeting, Schedule
 from scheduler.exports.folder import write_outputs
@@ -21,6 +20,7 @@ from scheduler.exports.schedule.unscheduled_reasons import (
     TOO_MANY_IN_A_ROW,
     unscheduled_pairs,
 )
+from tests.helpers.outputs import demo_event
 
 DAY = dt.date(2024, 6, 3)
 

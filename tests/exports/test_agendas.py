@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
-from outputs_helpers import DAY, EVIL_NAME, PATH_NAME, base_sheets, demo_event, demo_schedule
 
 from scheduler.exports.agendas.xlsx import HEADER_ROW
 from scheduler.exports.folder import write_outputs
+from tests.helpers.outputs import DAY, EVIL_NAME, PATH_NAME, base_sheets, demo_event, demo_schedule
 
 
 def sheet_rows(ws, header_row: int = 1) -> list[dict[str, object]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from check_helpers import DAY, base_schedule
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
@@ -14,6 +13,7 @@ from scheduler.cli import main
 from scheduler.exports.schedule.meetings_panels import write_schedule
 from scheduler.registration.read import read_workbook
 from scheduler.registration.write import write_registration
+from tests.helpers.domain_events import DAY, base_schedule
 
 
 def t(hhmm: str) -> dt.time:

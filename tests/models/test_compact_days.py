@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from pathlib import Path
 
 import pytest
 from ortools.sat.python import cp_model
@@ -14,7 +13,7 @@ from models.meetings.greedy import Choice
 from models.solve import _schedule, solve
 from scheduler.figures import quality_figures
 from scheduler.registration.read import read_workbook
-from tests.model_helpers import (
+from tests.helpers.events import (
     DAY,
     assert_checked,
     make_event,
@@ -24,9 +23,7 @@ from tests.model_helpers import (
     session_rows,
     wants,
 )
-
-# The research events sit in shared/ beside the repository (never copied into it).
-RESEARCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "b2b"
+from tests.helpers.paths import RESEARCH
 
 
 def _choice(event, mo, timing: dict[tuple[str, str], int], options=(), seats=()) -> Choice:

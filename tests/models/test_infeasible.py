@@ -8,7 +8,7 @@ import pytest
 
 from models.domain import Panel, Pin
 from models.solve import Infeasible, solve
-from tests.model_helpers import at, make_event, people, wants
+from tests.helpers.events import at, make_event, people, wants
 
 
 @pytest.fixture

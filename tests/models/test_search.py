@@ -17,7 +17,7 @@ from models.meetings.lns import improve
 from models.meetings.model import build_model
 from models.solve import solve
 from models.weights import FAIRNESS, meeting_value
-from tests.model_helpers import (
+from tests.helpers.events import (
     DAY,
     assert_checked,
     make_event,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from check_helpers import base_event, base_schedule, make_event, person, session
 from openpyxl import Workbook, load_workbook
 
 from models.domain import Meeting, Request, Schedule, Table
@@ -14,6 +13,7 @@ from scheduler.check import check_workbook
 from scheduler.exports.schedule.meetings_panels import write_schedule
 from scheduler.exports.schedule.reader import ident, parse_date, parse_time
 from scheduler.figures import quality_figures
+from tests.helpers.domain_events import base_event, base_schedule, make_event, person, session
 
 TEXT_DATES = ["2026-03-04", "04.03.2026", "4/3/2026"]
 TEXT_TIMES = {dt.time(9, 0): "9:00 AM", dt.time(13, 20): "1:20 pm", dt.time(9, 20): "09:20"}

@@ -6,7 +6,6 @@ import datetime as dt
 import zipfile
 from dataclasses import replace
 
-from check_helpers import base_event, base_schedule
 from openpyxl import load_workbook
 
 from scheduler.exports.schedule.meetings_panels import (
@@ -15,6 +14,7 @@ from scheduler.exports.schedule.meetings_panels import (
     write_schedule,
 )
 from scheduler.exports.schedule.reader import read_schedule
+from tests.helpers.domain_events import base_event, base_schedule
 
 
 def rows(ws) -> list[dict[str, object]]:

@@ -14,9 +14,7 @@ from openpyxl import load_workbook
 
 from scheduler.cli import main
 from scheduler.registration.write import write_registration
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "inputs" / "example_event.xlsx"
+from tests.helpers.paths import EXAMPLE, ROOT  # noqa: F401 - EXAMPLE is imported from here
 
 # Late sign-ups: (id, name, organisation, [(to, priority)], [(from, priority)])
 LATE = (

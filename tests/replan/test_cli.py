@@ -7,7 +7,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from test_replan_helpers import (
+
+from scheduler.check import check_workbook
+from scheduler.registration.read import read_workbook
+from scheduler.replan.changes import REPLANNED
+from tests.helpers.replan import (
     AM_ONLY,
     CANCELLED,
     EXAMPLE,
@@ -21,10 +25,6 @@ from test_replan_helpers import (
     sheet_rows,
     updated,
 )
-
-from scheduler.check import check_workbook
-from scheduler.registration.read import read_workbook
-from scheduler.replan.changes import REPLANNED
 
 
 @pytest.fixture(scope="module")

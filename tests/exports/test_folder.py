@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 from openpyxl import load_workbook
-from outputs_helpers import demo_event, demo_schedule
 
 from models.domain import Meeting
 from scheduler.exports.folder import OutputExists, write_outputs
+from tests.helpers.outputs import demo_event, demo_schedule
 
 EXPECTED = ["agendas", "agendas.zip", "contacts.csv", "schedule.xlsx"]
 
