@@ -158,14 +158,15 @@ def schedule(
     and keeps the best schedule found so far. With --previous, the announced schedule is
     kept (see --keep), and a Changes sheet and changes.csv list whose agenda changed and why.
     """
-    from models.solve import Infeasible, default_time_limit, solve
-    from scheduler.exports.folder import OutputExists, refuse_unless_forced, write_outputs
+    from models.errors import Infeasible
+    from scheduler import pipeline
+    from scheduler.exports.folder import OutputExists
     from scheduler.figures import quality_figures
     from scheduler.registration.report import problems_text
 
-    out_dir = out_dir or Path("outputs") / input_file.stem
+    out_dir = out_dir or pipeline.default_output(input_file)
     try:
-        refuse_unless_forced(out_dir, force)  # before solving: nobody should wait to be refused
+        pipeline.refuse_unless_forced(out_dir, force)  # before solving: nobody should wait
     except OutputExists as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INPUT)
@@ -174,25 +175,16 @@ def schedule(
         click.echo(problems_text(result.warnings), err=True)
     event = result.event
     replan = _replan_or_exit(event, previous_file, keep) if previous_file else None
-    limit = default_time_limit(event) if time_limit is None else time_limit
+    options = pipeline.SolveOptions(time_limit, workers, seed)
     click.echo(
         f"Scheduling {event.settings.name}: {len(event.attendees)} attendees, "
         f"{len(event.candidates)} candidate pairs, {len(event.slots)} slots, "
-        f"{len(event.tables)} tables; searching up to {limit:g} s with {workers} worker(s), "
-        f"seed {seed} (Ctrl-C stops and keeps the best so far).",
+        f"{len(event.tables)} tables; searching up to {options.limit_for(event):g} s with "
+        f"{workers} worker(s), seed {seed} (Ctrl-C stops and keeps the best so far).",
         err=True,
     )
     try:
-        if replan:
-            from scheduler.replan.plan import solve_replan
-
-            plan = solve_replan(
-                replan, time_limit=limit, workers=workers, seed=seed, progress=_print_progress
-            )
-        else:
-            plan = solve(
-                event, time_limit=limit, workers=workers, seed=seed, progress=_print_progress
-            )
+        planned = pipeline.plan(event, options, replan=replan, progress=_print_progress)
     except Infeasible as exc:
         click.echo("No schedule can keep every hard rule. These clash:", err=True)
         for conflict in exc.conflicts:
@@ -201,21 +193,13 @@ def schedule(
     except KeyboardInterrupt:  # Ctrl-C before the search began: there is nothing to keep
         click.echo("Stopped before the search began; nothing was written.", err=True)
         sys.exit(EXIT_OTHER)
-    changes = None
-    if replan:
-        from scheduler.replan.changes import agenda_changes, with_origins
-
-        plan = with_origins(event, plan, replan.reconciled.previous)
-        changes = agenda_changes(event, replan.reconciled, plan)
     try:
-        write_outputs(
+        pipeline.write(
             out_dir,
-            event,
-            plan,
+            planned,
             input_path=input_file,
             force=force,
             notify=lambda msg: click.echo(msg, err=True),
-            changes=changes,
         )
     except OutputExists as exc:
         click.echo(str(exc), err=True)
@@ -223,19 +207,19 @@ def schedule(
     except OSError as exc:
         click.echo(f"Could not write {out_dir}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_OTHER)
-    if changes is not None:
-        click.echo(_changes_line(plan, changes))
-    click.echo(_final_line(plan, quality_figures(event, plan), out_dir))
+    if planned.changes is not None:
+        click.echo(_changes_line(planned.schedule, planned.changes))
+    click.echo(_final_line(planned.schedule, quality_figures(event, planned.schedule), out_dir))
 
 
 def _replan_or_exit(event, previous_file: Path, keep: str):
     """Read and reconcile the previous schedule; on a broken hand edit list it and exit 2."""
     from scheduler.exports.schedule.reader import ScheduleUnreadable
-    from scheduler.replan.plan import prepare_replan
+    from scheduler.pipeline import reconcile_previous
     from scheduler.replan.previous import PreviousUnusable
 
     try:
-        return prepare_replan(event, previous_file, flexible=keep == "flexible")
+        return reconcile_previous(event, previous_file, flexible=keep == "flexible")
     except ScheduleUnreadable as exc:
         click.echo(f"Cannot use the previous schedule: {exc}", err=True)
     except PreviousUnusable as exc:
@@ -267,22 +251,21 @@ def _changes_line(plan, changes) -> str:
 
 def _read_or_exit(input_file: Path, consequence: str):
     """The registration's ReadResult; on errors print them all and exit 2."""
-    from scheduler.registration.read import read_workbook
+    from scheduler.pipeline import InputRejected, read_registration
     from scheduler.registration.report import problems_text
 
     try:
-        result = read_workbook(input_file)
+        return read_registration(input_file)
+    except InputRejected as exc:
+        click.echo(problems_text(exc.problems), err=True)
+        click.echo(f"{input_file} has errors: fix them first; {consequence}.", err=True)
+        sys.exit(EXIT_INPUT)
     except Exception as exc:  # noqa: BLE001 - a bug must still not show the organiser a traceback
         click.echo(
             f"{input_file}: sigmeet failed while reading it ({exc!r}); please report this.",
             err=True,
         )
         sys.exit(EXIT_OTHER)
-    if result.errors or result.event is None:
-        click.echo(problems_text(result.problems), err=True)
-        click.echo(f"{input_file} has errors: fix them first; {consequence}.", err=True)
-        sys.exit(EXIT_INPUT)
-    return result
 
 
 def _print_progress(p) -> None:
