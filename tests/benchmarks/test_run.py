@@ -16,6 +16,7 @@ def _row(text: str, label: str) -> list[str]:
     return [c.strip() for c in line.strip("|").split("|")]
 
 
+@pytest.mark.slow
 def test_short_run_on_s_writes_both_engines_side_by_side(tmp_path):
     out = tmp_path / "RESULTS.md"
     result = CliRunner().invoke(
@@ -37,6 +38,7 @@ def test_short_run_on_s_writes_both_engines_side_by_side(tmp_path):
     assert "failed" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (DEFAULT_RESEARCH_DIR / "README.md").exists(), reason="research workbooks not beside us"
 )

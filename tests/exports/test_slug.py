@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ def test_slugify_makes_plain_ascii():
     assert slugify("A" * 200) == "a" * MAX_SLUG
 
 
+@pytest.mark.slow
 @given(st.text())
 def test_any_text_gives_a_safe_bounded_name(text):
     slug = slugify(text)
