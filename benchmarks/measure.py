@@ -27,15 +27,17 @@ def measure(
     """Read, schedule and judge one workbook; timings in seconds, peak memory in MB."""
     from scheduler.check import check_workbook
     from scheduler.exports.schedule.meetings_panels import write_schedule
+    from scheduler.exports.schedule.names import SCHEDULE_FILE
     from scheduler.figures import quality_figures
-    from scheduler.registration.read import read_workbook
+    from scheduler.pipeline import InputRejected, read_registration
 
     started = time.perf_counter()
-    result = read_workbook(workbook)
+    try:
+        event = read_registration(workbook).event
+    except InputRejected as exc:
+        errors = [p for p in exc.problems if p.severity == "error"]
+        return {"error": "; ".join(str(p) for p in errors[:5]) or "unreadable"}
     read_seconds = time.perf_counter() - started
-    if result.errors or result.event is None:
-        return {"error": "; ".join(str(p) for p in result.errors[:5]) or "unreadable"}
-    event = result.event
 
     if engine == "sigmeet":
         import models.solve  # noqa: F401 - imported before the clock starts
@@ -56,7 +58,7 @@ def measure(
 
     # Judge the schedule the way an organiser would: from the written workbook.
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_schedule(Path(tmp) / "schedule.xlsx", event, schedule)
+        path = write_schedule(Path(tmp) / SCHEDULE_FILE, event, schedule)
         report = check_workbook(event, path)
     violations = report.violations
 
@@ -88,9 +90,9 @@ def _schedule(engine: str, event, *, time_limit: float, workers: int, seed: int)
         from benchmarks.greedy_baseline import greedy_schedule
 
         return greedy_schedule(event)
-    from models.solve import solve
+    from scheduler.pipeline import SolveOptions, plan
 
-    return solve(event, time_limit=time_limit, workers=workers, seed=seed)
+    return plan(event, SolveOptions(time_limit, workers, seed)).schedule
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
