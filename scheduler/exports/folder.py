@@ -43,12 +43,12 @@ from scheduler.exports.schedule.changes_sheet import (
 )
 from scheduler.exports.schedule.grid_sheet import build_grid_sheet
 from scheduler.exports.schedule.meetings_panels import build_meetings_sheet, build_panels_sheet
+from scheduler.exports.schedule.names import SCHEDULE_FILE
 from scheduler.exports.schedule.panel_rosters_sheet import build_panel_rosters_sheet
 from scheduler.exports.schedule.summary_sheet import build_summary_sheet
 from scheduler.exports.schedule.unscheduled_sheet import build_unscheduled_sheet
 from scheduler.figures import quality_figures
 
-SCHEDULE_NAME = "schedule.xlsx"
 # DTSTAMP when the input file cannot be looked at: any fixed instant keeps files stable.
 FALLBACK_STAMP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -124,7 +124,7 @@ def write_folder(
     if notify is not None and len(files) >= PARALLEL_FROM:
         # Thousands of agenda files take a minute or more: say what is going on.
         notify(
-            f"Writing {SCHEDULE_NAME} and the agendas and calendars of {len(files)} "
+            f"Writing {SCHEDULE_FILE} and the agendas and calendars of {len(files)} "
             f"attendees ({workers} process{'es' if workers > 1 else ''})..."
         )
     dtstamp = input_stamp(input_path)
@@ -139,7 +139,7 @@ def write_folder(
 
 def write_schedule_job(ctx: OutputContext, changes: tuple[Change, ...] | None = None) -> None:
     write_schedule_workbook(
-        ctx.folder / SCHEDULE_NAME,
+        ctx.folder / SCHEDULE_FILE,
         ctx.event,
         ctx.schedule,
         ctx.input_path,

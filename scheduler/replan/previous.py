@@ -14,10 +14,8 @@ import datetime as dt
 from pathlib import Path
 
 from models.domain import Event, Meeting, PanelRun, Schedule
+from scheduler.exports.schedule.names import MEETINGS, PANELS, SCHEDULE_FILE
 from scheduler.exports.schedule.reader import PanelRow, ScheduleRows, read_schedule
-
-MEETINGS, PANELS = "Meetings", "Panels"
-SCHEDULE_NAME = "schedule.xlsx"
 
 
 class PreviousUnusable(Exception):
@@ -31,7 +29,7 @@ class PreviousUnusable(Exception):
 def previous_path(path: str | Path) -> Path:
     """Accept the previous output folder as well as its schedule.xlsx."""
     path = Path(path)
-    return path / SCHEDULE_NAME if path.is_dir() else path
+    return path / SCHEDULE_FILE if path.is_dir() else path
 
 
 def read_previous(event: Event, path: str | Path) -> Schedule:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from scheduler.exports.folder import write_outputs
+from scheduler.exports.schedule import names
 from scheduler.figures import FIGURE_NAMES, quality_figures
 from tests.helpers.outputs import DAY, EVIL_NAME, demo_event, demo_schedule
 
@@ -42,6 +45,54 @@ def test_contract_sheets_in_order(written):
         "Summary",
         "Grid",
     ]
+
+
+def contract_output_sheets() -> dict[str, tuple[str, ...]]:
+    """The Output table of docs/workbook.md (the contract): sheet name -> its fixed columns."""
+    text = (Path(__file__).parents[2] / "docs" / "workbook.md").read_text()
+    output = text[text.index("## Output") :]
+    found = {}
+    for sheet, columns in re.findall(r"^\| (\w+) \| [^|]+ \| ([^|]+) \|$", output, re.M):
+        if sheet != "sheet":
+            found[sheet] = tuple(c.strip() for c in columns.split(","))
+    return found
+
+
+def test_names_are_the_contracts():
+    contract = contract_output_sheets()
+    listed = {
+        names.MEETINGS: names.MEETINGS_COLUMNS,
+        names.PANELS: names.PANELS_COLUMNS,
+        names.AGENDAS: names.AGENDAS_COLUMNS,
+        names.UNSCHEDULED: names.UNSCHEDULED_COLUMNS,
+        names.SUMMARY: names.SUMMARY_COLUMNS,
+        names.GRID: None,  # a wall chart: the contract fixes no columns
+        names.CHANGES: names.CHANGES_COLUMNS,
+    }
+    assert set(listed) == set(contract)
+    for sheet, columns in listed.items():
+        if columns is not None:
+            # The contract's columns first, in its order; more may follow.
+            assert columns[: len(contract[sheet])] == contract[sheet], sheet
+    assert (
+        f"`OUT/{names.SCHEDULE_FILE}`"
+        in (Path(__file__).parents[2] / "docs" / "workbook.md").read_text()
+    )
+    # What the reader requires or judges is among what the writer writes.
+    assert set(names.MEETINGS_REQUIRED + names.MEETINGS_OPTIONAL) <= set(names.MEETINGS_COLUMNS)
+    assert set(names.PANELS_REQUIRED + names.PANELS_OPTIONAL) <= set(names.PANELS_COLUMNS)
+
+
+def test_each_list_sheet_has_its_named_header(written):
+    *_, wb = written
+    for sheet, columns in (
+        (names.MEETINGS, names.MEETINGS_COLUMNS),
+        (names.PANELS, names.PANELS_COLUMNS),
+        (names.AGENDAS, names.AGENDAS_COLUMNS),
+        (names.UNSCHEDULED, names.UNSCHEDULED_COLUMNS),
+        (names.SUMMARY, names.SUMMARY_COLUMNS),
+    ):
+        assert tuple(c.value for c in wb[sheet][1]) == columns, sheet
 
 
 def test_meetings_sheet_equals_the_schedule(written):

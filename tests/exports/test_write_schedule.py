@@ -8,11 +8,8 @@ from dataclasses import replace
 
 from openpyxl import load_workbook
 
-from scheduler.exports.schedule.meetings_panels import (
-    MEETINGS_COLUMNS,
-    PANELS_COLUMNS,
-    write_schedule,
-)
+from scheduler.exports.schedule.meetings_panels import write_schedule
+from scheduler.exports.schedule.names import MEETINGS_COLUMNS, PANELS_COLUMNS
 from scheduler.exports.schedule.reader import read_schedule
 from tests.helpers.domain_events import base_event, base_schedule
 

@@ -8,22 +8,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.domain import Event, Schedule
 from scheduler.exports.agendas.items import AgendaItem, activities_by_attendee
 from scheduler.exports.excel_style import write_table
-
-# Contract columns first, then what helps an organiser filter and answer questions.
-AGENDAS_COLUMNS = (
-    "attendee",
-    "name",
-    "date",
-    "start",
-    "end",
-    "activity",
-    "with",
-    "location",
-    "with_id",
-    "with_organisation",
-    "panel",
-    "role",
-)
+from scheduler.exports.schedule.names import AGENDAS, AGENDAS_COLUMNS
 
 
 def build_agendas_sheet(
@@ -38,7 +23,7 @@ def build_agendas_sheet(
     """
     if activities is None:
         activities = activities_by_attendee(event, schedule)
-    ws = wb.create_sheet("Agendas")
+    ws = wb.create_sheet(AGENDAS)
     rows = (
         (
             person,

@@ -13,8 +13,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from models.domain import Change, Event
 from scheduler.exports.excel_style import FORMULA_PREFIXES, write_table
+from scheduler.exports.schedule.names import CHANGES, CHANGES_COLUMNS
 
-CHANGES_COLUMNS = ("attendee", "name", "email", "change", "details")
 CHANGES_CSV = "changes.csv"
 
 
@@ -27,7 +27,7 @@ def change_rows(event: Event, changes: Sequence[Change]) -> list[tuple[str, ...]
 
 
 def build_changes_sheet(wb: Workbook, event: Event, changes: Sequence[Change]) -> Worksheet:
-    ws = wb.create_sheet("Changes")
+    ws = wb.create_sheet(CHANGES)
     write_table(ws, CHANGES_COLUMNS, change_rows(event, changes))
     return ws
 

@@ -24,8 +24,8 @@ from scheduler.exports.excel_style import (
     set_widths,
     style_header,
 )
+from scheduler.exports.schedule.names import GRID, GRID_SLOT_COLUMNS
 
-SLOT_COLUMNS = ("session", "date", "start", "end")
 TABLE_WIDTH = 26
 PANELS_WIDTH = 36
 LINE_HEIGHT = 15  # points per line of 11-point text
@@ -58,10 +58,10 @@ def meeting_text(event: Event, a: str, b: str, host: str | None = None) -> str:
 
 
 def build_grid_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
-    ws = wb.create_sheet("Grid")
+    ws = wb.create_sheet(GRID)
     rooms = grid_tables(event)
     tables = [t for _, room_tables in rooms for t in room_tables]
-    first = len(SLOT_COLUMNS) + 1
+    first = len(GRID_SLOT_COLUMNS) + 1
     column_of = {t.id: first + i for i, t in enumerate(tables)}
     panels_column = first + len(tables)
     host_of = {a.host_table: a for a in event.attendees if a.host_table and not a.cancelled}
@@ -79,7 +79,7 @@ def build_grid_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Workshee
             )
         ws.cell(row=1, column=column).alignment = Alignment(horizontal="center")
         column += len(room_tables)
-    for i, name in enumerate(SLOT_COLUMNS):
+    for i, name in enumerate(GRID_SLOT_COLUMNS):
         put(ws, 2, 1 + i, name)
     for t in tables:
         host = host_of.get(t.id)

@@ -15,35 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models.domain import Event, Meeting, PanelRun, Schedule
+from scheduler.exports.schedule.names import MEETINGS, MEETINGS_COLUMNS, PANELS, PANELS_COLUMNS
 
-MEETINGS_COLUMNS = (
-    "meeting",
-    "date",
-    "start",
-    "end",
-    "table",
-    "room",
-    "a",
-    "a_name",
-    "a_organisation",
-    "b",
-    "b_name",
-    "b_organisation",
-    "priority",
-    "mutual",
-    "origin",
-)
-PANELS_COLUMNS = (
-    "panel",
-    "title",
-    "date",
-    "start",
-    "end",
-    "room",
-    "attendee",
-    "attendee_name",
-    "role",
-)
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "hh:mm"
 
@@ -76,7 +49,7 @@ def ordered_panel_runs(schedule: Schedule) -> list[PanelRun]:
 
 
 def build_meetings_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
-    ws = wb.create_sheet("Meetings")
+    ws = wb.create_sheet(MEETINGS)
     ws.append(MEETINGS_COLUMNS)
     slot = {s.index: s for s in event.slots}
     for row, (meeting_id, m) in enumerate(ordered_meetings(event, schedule), start=2):
@@ -110,7 +83,7 @@ def build_meetings_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Work
 
 
 def build_panels_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
-    ws = wb.create_sheet("Panels")
+    ws = wb.create_sheet(PANELS)
     ws.append(PANELS_COLUMNS)
     row = 2
     for run in ordered_panel_runs(schedule):

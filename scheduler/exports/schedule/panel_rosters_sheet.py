@@ -20,13 +20,12 @@ from scheduler.exports.excel_style import (
     shown_width,
     style_header,
 )
-
-ROSTER_COLUMNS = ("role", "attendee", "name", "organisation", "email")
+from scheduler.exports.schedule.names import PANEL_ROSTER_COLUMNS, PANEL_ROSTERS
 
 
 def build_panel_rosters_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
-    ws = wb.create_sheet("Panel rosters")
-    widths = [len(c) for c in ROSTER_COLUMNS]
+    ws = wb.create_sheet(PANEL_ROSTERS)
+    widths = [len(c) for c in PANEL_ROSTER_COLUMNS]
     row = 0
     runs = sorted(schedule.panels, key=lambda r: (r.start, r.panel))
     for run in runs:
@@ -47,8 +46,8 @@ def build_panel_rosters_sheet(wb: Workbook, event: Event, schedule: Schedule) ->
         for column in range(1, 4):
             ws.cell(row=row, column=column).fill = BAND_FILL
         row += 1
-        put_row(ws, row, ROSTER_COLUMNS)
-        style_header(ws, row, 1, len(ROSTER_COLUMNS))
+        put_row(ws, row, PANEL_ROSTER_COLUMNS)
+        style_header(ws, row, 1, len(PANEL_ROSTER_COLUMNS))
         for member in run.members:
             person = event.attendee[member]
             values = (

@@ -16,12 +16,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from scheduler.exports.schedule.names import MEETINGS, MEETINGS_REQUIRED, PANELS, PANELS_REQUIRED
 from scheduler.registration.values import ValueProblem, as_date, as_id, as_time, is_blank
-
-MEETINGS_REQUIRED = ("date", "start", "end", "table", "a", "b")
-MEETINGS_OPTIONAL = ("meeting", "room", "priority", "mutual", "origin")
-PANELS_REQUIRED = ("panel", "date", "start", "end", "attendee", "role")
-PANELS_OPTIONAL = ("title", "room")
 
 
 class ScheduleUnreadable(Exception):
@@ -84,11 +80,11 @@ def read_schedule(path: str | Path) -> ScheduleRows:
         sheets = {normal_header(name): name for name in wb.sheetnames}
         meetings = [
             meeting_row(r, cells)
-            for r, cells in sheet_rows(wb, sheets, "Meetings", MEETINGS_REQUIRED, path)
+            for r, cells in sheet_rows(wb, sheets, MEETINGS, MEETINGS_REQUIRED, path)
         ]
         panels = [
             panel_row(r, cells)
-            for r, cells in sheet_rows(wb, sheets, "Panels", PANELS_REQUIRED, path)
+            for r, cells in sheet_rows(wb, sheets, PANELS, PANELS_REQUIRED, path)
         ]
     finally:
         wb.close()

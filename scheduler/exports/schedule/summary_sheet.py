@@ -17,8 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.domain import Attendee, Event, Schedule
 from scheduler import __version__
 from scheduler.exports.excel_style import PERCENT_FORMAT, write_table
+from scheduler.exports.schedule.names import SUMMARY, SUMMARY_COLUMNS
 
-SUMMARY_COLUMNS = ("metric", "value", "about")
 # Excel refuses longer text in one cell.
 MAX_CELL_TEXT = 32_000
 RATIO_METRICS = ("weighted_share", "gap")
@@ -41,7 +41,7 @@ def build_summary_sheet(
     input_name: str,
     input_sha256: str,
 ) -> Worksheet:
-    ws = wb.create_sheet("Summary")
+    ws = wb.create_sheet(SUMMARY)
     rows = summary_rows(
         event, schedule, figures=figures, input_name=input_name, input_sha256=input_sha256
     )

@@ -7,25 +7,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from models.domain import Event, Schedule
 from scheduler.exports.excel_style import write_table
+from scheduler.exports.schedule.names import UNSCHEDULED, UNSCHEDULED_COLUMNS
 from scheduler.exports.schedule.unscheduled_reasons import unscheduled_pairs
-
-# Contract columns first; names and details follow so the sheet answers questions unaided.
-UNSCHEDULED_COLUMNS = (
-    "a",
-    "b",
-    "priority",
-    "mutual",
-    "reason",
-    "a_name",
-    "a_organisation",
-    "b_name",
-    "b_organisation",
-    "details",
-)
 
 
 def build_unscheduled_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
-    ws = wb.create_sheet("Unscheduled")
+    ws = wb.create_sheet(UNSCHEDULED)
     rows = []
     for u in unscheduled_pairs(event, schedule):
         a, b = event.attendee[u.a], event.attendee[u.b]
