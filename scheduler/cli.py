@@ -200,6 +200,7 @@ def schedule(
             input_path=input_file,
             force=force,
             notify=lambda msg: click.echo(msg, err=True),
+            previous=previous_file,
         )
     except OutputExists as exc:
         click.echo(str(exc), err=True)

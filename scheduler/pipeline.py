@@ -15,6 +15,7 @@ from pathlib import Path
 
 from models.domain import Change, Event, Schedule
 from models.solve import Progress, default_time_limit, solve
+from scheduler.exports.agendas.history import previous_calendars
 from scheduler.exports.folder import refuse_unless_forced, write_outputs
 from scheduler.registration.problems import Problem
 from scheduler.registration.read import ReadResult, read_workbook
@@ -97,8 +98,18 @@ def write(
     input_path: Path,
     force: bool = False,
     notify: Callable[[str], None] | None = None,
+    previous: Path | None = None,
 ) -> Path:
-    """Write every output of `planned` into `out_dir` (raises `OutputExists`, `OSError`)."""
+    """Write every output of `planned` into `out_dir` (raises `OutputExists`, `OSError`).
+
+    On a re-plan, `previous` (the earlier output folder or its schedule.xlsx) holds the
+    calendar files attendees imported; the new ones update and cancel those entries. Without
+    it, or without files there, the previous schedule stands in.
+    """
+    calendars = None
+    if planned.replan is not None:
+        earlier = planned.replan.reconciled.previous
+        calendars = previous_calendars(planned.event, previous, earlier)
     return write_outputs(
         out_dir,
         planned.event,
@@ -107,6 +118,7 @@ def write(
         force=force,
         notify=notify,
         changes=planned.changes,
+        previous_calendars=calendars,
     )
 
 

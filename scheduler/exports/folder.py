@@ -27,6 +27,7 @@ from scheduler.exports.agendas.bundle import (
     write_contacts,
     write_zip,
 )
+from scheduler.exports.agendas.history import PreviousCalendars
 from scheduler.exports.agendas.items import AgendaItem, activities_by_attendee
 from scheduler.exports.parallel import (
     PARALLEL_FROM,
@@ -67,10 +68,12 @@ def write_outputs(
     notify: Callable[[str], None] | None = None,
     workers: int | None = None,
     changes: Sequence[Change] | None = None,
+    previous_calendars: PreviousCalendars | None = None,
 ) -> Path:
     """Write every output file of `schedule` into `out_dir`; return `out_dir`.
 
-    `changes` (a re-plan only) adds the Changes sheet and `changes.csv`.
+    `changes` (a re-plan only) adds the Changes sheet and `changes.csv`;
+    `previous_calendars` (a re-plan) makes the calendars update and cancel earlier entries.
 
     `notify` receives one-line messages for the user (e.g. where a previous run was moved).
     `workers` is the number of processes writing files (None: by event size and CPUs).
@@ -91,6 +94,7 @@ def write_outputs(
             workers=workers,
             notify=notify,
             changes=changes,
+            previous_calendars=previous_calendars,
         )
         refuse_unless_forced(out_dir, force)  # someone may have written there meanwhile
         backup = _move_into_place(staging, out_dir)
@@ -111,6 +115,7 @@ def write_folder(
     workers: int | None = None,
     notify: Callable[[str], None] | None = None,
     changes: Sequence[Change] | None = None,
+    previous_calendars: PreviousCalendars | None = None,
 ) -> None:
     """Write all output files into `folder` (which exists).
 
@@ -128,7 +133,9 @@ def write_folder(
             f"attendees ({workers} process{'es' if workers > 1 else ''})..."
         )
     dtstamp = input_stamp(input_path)
-    ctx = OutputContext(folder, event, schedule, activities, input_path, dtstamp)
+    ctx = OutputContext(
+        folder, event, schedule, activities, input_path, dtstamp, previous_calendars
+    )
     writer = partial(write_schedule_job, changes=None if changes is None else tuple(changes))
     run_jobs(ctx, plan_jobs(files, workers), workers, writer)
     write_zip(folder / ZIP_NAME, folder, files, dtstamp)

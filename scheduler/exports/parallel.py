@@ -19,6 +19,7 @@ from pathlib import Path
 
 from models.domain import Event, Schedule
 from scheduler.exports.agendas.bundle import AgendaFiles, write_agenda_files
+from scheduler.exports.agendas.history import PreviousCalendars
 from scheduler.exports.agendas.items import AgendaItem
 
 # Below this many agendas a process pool costs more than it saves.
@@ -38,6 +39,8 @@ class OutputContext:
     activities: dict[str, list[AgendaItem]]
     input_path: Path
     dtstamp: dt.datetime
+    # A re-plan: the previous calendars (file paths; the previous schedule only without files).
+    previous_calendars: PreviousCalendars | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,14 @@ def _run(ctx: OutputContext, job: OutputJob, write_schedule: ScheduleWriter) -> 
     if job.is_schedule:
         write_schedule(ctx)
     else:
-        write_agenda_files(ctx.folder, ctx.event, ctx.activities, job.files, dtstamp=ctx.dtstamp)
+        write_agenda_files(
+            ctx.folder,
+            ctx.event,
+            ctx.activities,
+            job.files,
+            dtstamp=ctx.dtstamp,
+            previous=ctx.previous_calendars,
+        )
 
 
 # Set once per worker process by the pool's initializer, so the event is sent once per

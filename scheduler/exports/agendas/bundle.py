@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models.domain import Attendee, Event
 from scheduler.exports.agendas.ics import event_timezone, write_calendar
@@ -20,6 +21,9 @@ from scheduler.exports.agendas.items import AgendaItem, away_by_attendee, person
 from scheduler.exports.agendas.slug import agenda_stems
 from scheduler.exports.agendas.xlsx import write_agenda_workbook
 from scheduler.exports.excel_style import FORMULA_PREFIXES
+
+if TYPE_CHECKING:
+    from scheduler.exports.agendas.history import PreviousCalendars
 
 AGENDAS_DIR = "agendas"
 ZIP_NAME = "agendas.zip"
@@ -58,17 +62,32 @@ def write_agenda_files(
     files: Sequence[AgendaFiles],
     *,
     dtstamp: dt.datetime,
+    previous: PreviousCalendars | None = None,
 ) -> None:
-    """Write the agenda workbook and calendar of each attendee in `files`."""
+    """Write the agenda workbook and calendar of each attendee in `files`.
+
+    `previous` (a re-plan) holds what their earlier calendars said, so the new ones update
+    and cancel those entries (see `versions.py`).
+    """
     (out_dir / AGENDAS_DIR).mkdir(parents=True, exist_ok=True)
     timezone = event_timezone(event)
     away = away_by_attendee(event)
+    ids = [f.attendee for f in files]
+    versions = previous.versions_for(event, ids) if previous is not None else {}
     for f in files:
         attendee = event.attendee[f.attendee]
         mine = activities.get(f.attendee, [])
         timeline = personal_timeline(event, attendee, mine, away.get(f.attendee, ()))
         write_agenda_workbook(out_dir / f.xlsx, event, attendee, timeline)
-        write_calendar(out_dir / f.ics, event, attendee, mine, dtstamp=dtstamp, timezone=timezone)
+        write_calendar(
+            out_dir / f.ics,
+            event,
+            attendee,
+            mine,
+            dtstamp=dtstamp,
+            versions=versions.get(f.attendee),
+            timezone=timezone,
+        )
 
 
 def write_zip(

@@ -7,10 +7,15 @@ member's calendar, so a merged calendar shows it once. A re-plan that moves a me
 panel therefore keeps its UID, and calendar programs update the entry in place instead of
 showing both times.
 
-Versions: SEQUENCE stays 0 and DTSTAMP is the input file's modification time (given by the
-caller). RFC 5546 orders versions of one UID by SEQUENCE, then DTSTAMP, so a re-plan from an
-edited registration carries a later DTSTAMP and supersedes the earlier entry, without any
-state kept between runs; re-writing an unchanged schedule writes byte-identical files.
+Versions (`versions.py`): on a first run every entry has SEQUENCE 0 and DTSTAMP the input
+file's modification time (given by the caller), so re-writing an unchanged schedule writes
+byte-identical files. On a re-plan the previous run's calendar decides: unchanged entries
+keep their SEQUENCE and DTSTAMP, moved ones get a raised SEQUENCE, and entries that are gone
+stay in the file with STATUS:CANCELLED and a raised SEQUENCE, so a calendar program that
+imported the earlier file updates or cancels them instead of keeping stale entries.
+
+`calendar_for` is the one place an attendee's calendar is made: the agenda files, the web
+app's calendar feed and the mails all call it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from icalendar import Event as CalendarEvent
 from models.domain import Attendee, Event
 from scheduler import __version__
 from scheduler.exports.agendas.items import MEETING, AgendaItem
+from scheduler.exports.agendas.versions import CalendarEntry, CalendarVersions, Issued
 
 PRODID = f"-//sigmeet//sigmeet {__version__}//EN"
 UID_DOMAIN = "sigmeet"
@@ -73,15 +79,36 @@ def description(item: AgendaItem) -> str:
     return f"Panel {item.panel}: {item.title}\nYour role: {item.role}\nRoom: {item.room}"
 
 
+def entry_for(event: Event, item: AgendaItem) -> CalendarEntry:
+    """What the VEVENT of one meeting or panel says, apart from its version."""
+    zone = ZoneInfo(event.settings.timezone)
+    place = [item.location, event.settings.venue]
+    return CalendarEntry(
+        uid=item_uid(event, item),
+        start=item.start.replace(tzinfo=zone),
+        end=item.end.replace(tzinfo=zone),
+        summary=summary(item),
+        location=", ".join(x for x in place if x),
+        description=description(item),
+    )
+
+
 def calendar_for(
     event: Event,
     attendee: Attendee,
     activities: Sequence[AgendaItem],
     *,
     dtstamp: dt.datetime,
-    timezone: Timezone,
+    versions: CalendarVersions | None = None,
+    timezone: Timezone | None = None,
 ) -> Calendar:
-    """A calendar with one VEVENT per meeting or panel of `attendee`."""
+    """`attendee`'s calendar: one VEVENT per meeting or panel in `activities`, and, when
+    `versions` holds their previous calendar, every earlier entry that is gone, cancelled.
+
+    `dtstamp` is this version's DTSTAMP (the input file's modification time); `timezone` the
+    shared VTIMEZONE (`event_timezone`, built here when not given). METHOD is PUBLISH: the
+    file is meant for importing or subscribing, not an iTIP invitation.
+    """
     zone = ZoneInfo(event.settings.timezone)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -90,22 +117,28 @@ def calendar_for(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{event.settings.name}: {attendee.name}")
     cal.add("x-wr-timezone", event.settings.timezone)
-    cal.add_component(timezone)
-    stamp = dtstamp.astimezone(dt.UTC)
-    for item in activities:
-        entry = CalendarEvent()
-        entry.add("uid", item_uid(event, item))
-        entry.add("dtstamp", stamp)
-        entry.add("sequence", 0)
-        entry.add("dtstart", item.start.replace(tzinfo=zone))
-        entry.add("dtend", item.end.replace(tzinfo=zone))
-        entry.add("summary", summary(item))
-        place = [item.location, event.settings.venue]
-        entry.add("location", ", ".join(x for x in place if x))
-        entry.add("description", description(item))
-        entry.add("transp", "OPAQUE")
-        cal.add_component(entry)
+    cal.add_component(timezone if timezone is not None else event_timezone(event))
+    current = [entry_for(event, item) for item in activities if item.is_activity]
+    for issued in (versions or CalendarVersions()).issue(current, dtstamp):
+        cal.add_component(_vevent(issued, zone))
     return cal
+
+
+def _vevent(issued: Issued, zone: ZoneInfo) -> CalendarEvent:
+    entry, version = issued.entry, issued.version
+    vevent = CalendarEvent()
+    vevent.add("uid", entry.uid)
+    vevent.add("dtstamp", version.dtstamp)
+    vevent.add("sequence", version.sequence)
+    vevent.add("dtstart", entry.start.astimezone(zone))
+    vevent.add("dtend", entry.end.astimezone(zone))
+    vevent.add("summary", entry.summary)
+    vevent.add("location", entry.location)
+    vevent.add("description", entry.description)
+    vevent.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    # A cancelled entry no longer blocks the time in free/busy look-ups.
+    vevent.add("transp", "TRANSPARENT" if entry.cancelled else "OPAQUE")
+    return vevent
 
 
 def write_calendar(
@@ -115,8 +148,11 @@ def write_calendar(
     activities: Sequence[AgendaItem],
     *,
     dtstamp: dt.datetime,
-    timezone: Timezone,
+    versions: CalendarVersions | None = None,
+    timezone: Timezone | None = None,
 ) -> Path:
-    cal = calendar_for(event, attendee, activities, dtstamp=dtstamp, timezone=timezone)
+    cal = calendar_for(
+        event, attendee, activities, dtstamp=dtstamp, versions=versions, timezone=timezone
+    )
     path.write_bytes(cal.to_ical())
     return path
