@@ -12,6 +12,11 @@ Judgement calls, so the report means the same every time:
   present.
 - `priority`, `mutual` and `origin` columns that disagree with the registration are
   warnings, not violations: they describe the meeting but break no scheduling rule.
+
+Each violation names the hard rule it breaks (`models.hard_rules`, H1..H16) and keeps a
+short code for the particular check (`RULE_OF` maps one to the other). A cell the checker
+cannot read is a violation of its own kind (`READABLE`): no rule can be judged on it. The
+warnings share the kind `CONSISTENT`. Neither is a rule of the contract.
 """
 
 from __future__ import annotations
@@ -21,24 +26,77 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models import hard_rules as H
 from models.domain import ORIGINS, Event, Slot
+from models.hard_rules import HARD_RULES, HardRule
+from scheduler.exports.schedule.names import MEETINGS, PANELS
 from scheduler.exports.schedule.reader import MeetingRow, PanelRow, ScheduleRows, read_schedule
 from scheduler.figures import Activity, figures_from_activities
 
-MEETINGS, PANELS = "Meetings", "Panels"
 ROLES = ("moderator", "participant")
+
+# Not rules of the contract, but kinds of finding the checker reports alongside them.
+READABLE = HardRule("R", "every cell the rules are judged on can be read")
+CONSISTENT = HardRule("W", "descriptive columns agree with the registration")
+
+RULE_OF: dict[str, HardRule] = {
+    "double_booking": H.ONE_PLACE,
+    "absent": H.PRESENT,
+    "unavailable": H.PRESENT,
+    "unknown_attendee": H.REGISTERED,
+    "cancelled": H.REGISTERED,
+    "slot_time": H.IN_SLOTS,
+    "table_clash": H.ONE_PER_TABLE,
+    "unknown_table": H.TABLE_SESSIONS,
+    "table_session": H.TABLE_SESSIONS,
+    "room": H.TABLE_SESSIONS,
+    "host_table": H.HOST_TABLES,
+    "pair_repeat": H.PAIR_ONCE,
+    "not_candidate": H.REQUESTED,
+    "not_mutual": H.REQUESTED,
+    "pair_session": H.REQUESTED,
+    "self_meeting": H.REQUESTED,  # nobody can request a meeting with themselves
+    "cap": H.MEETING_CAPS,
+    "max_consecutive": H.MAX_CONSECUTIVE,
+    "pin": H.PINS,
+    "panel_missing": H.PANEL_TIMES,
+    "panel_time": H.PANEL_TIMES,
+    "unknown_panel": H.PANEL_TIMES,
+    "panel_title": H.PANEL_TIMES,
+    "panel_room": H.PANEL_TIMES,
+    "room_clash": H.PANEL_ROOMS,
+    "capacity": H.PANEL_CAPACITY,
+    "panel_member": H.PANEL_MEMBERS,
+    "moderator": H.PANEL_MEMBERS,
+    "role": H.PANEL_MEMBERS,
+    "unreadable": READABLE,
+    "meeting_id": CONSISTENT,
+    "priority": CONSISTENT,
+    "mutual": CONSISTENT,
+    "origin": CONSISTENT,
+}
+"""Each check's code -> the rule (or kind) it judges."""
 
 
 @dataclass(frozen=True)
 class Violation:
     sheet: str
     row: int | None  # Excel row; None when no row shows it (e.g. a pin with no meeting)
-    rule: str
+    rule: HardRule  # a rule of HARD_RULES, or READABLE / CONSISTENT
+    code: str  # the particular check, e.g. "table_clash"
     message: str
 
+    @property
+    def where(self) -> str:
+        return self.sheet if self.row is None else f"{self.sheet} row {self.row}"
+
     def __str__(self) -> str:
-        where = self.sheet if self.row is None else f"{self.sheet} row {self.row}"
-        return f"{where}: {self.message}"
+        return f"{self.where}: [{self.rule}] {self.message}"
+
+
+def found(sheet: str, row: int | None, code: str, message: str) -> Violation:
+    """A finding of check `code`, named by the rule that check judges."""
+    return Violation(sheet, row, RULE_OF[code], code, message)
 
 
 @dataclass(frozen=True)
@@ -176,7 +234,7 @@ def unreadable_values(ctx: Context) -> Iterator[Violation]:
         for r in rows:
             for note in r.unreadable:
                 shown = f"{note.value!r}" if note.value else "a blank cell"
-                yield Violation(
+                yield found(
                     sheet, r.row, "unreadable", f'column "{note.column}": cannot read {shown}'
                 )
 
@@ -185,7 +243,7 @@ def meeting_row_rules(ctx: Context) -> Iterator[Violation]:
     event = ctx.event
     hosts = {a.host_table: a.id for a in event.attendees if a.host_table}
     for m in ctx.meetings:
-        v = lambda rule, msg, m=m: Violation(MEETINGS, m.row, rule, msg)  # noqa: E731
+        v = lambda code, msg, m=m: found(MEETINGS, m.row, code, msg)  # noqa: E731
         for person in dict.fromkeys((m.a, m.b)):
             if not ctx.known(person):
                 yield v("unknown_attendee", f"attendee {person or '(blank)'} is not registered")
@@ -231,7 +289,7 @@ def presence_rules(ctx: Context) -> Iterator[Violation]:
         for b in items:
             for s in event.sessions:
                 if s.id not in attendee.sessions and b.start < s.end_dt and s.start_dt < b.end:
-                    yield Violation(
+                    yield found(
                         b.sheet,
                         b.row,
                         "absent",
@@ -240,7 +298,7 @@ def presence_rules(ctx: Context) -> Iterator[Violation]:
                     )
             for u in away.get(person, ()):
                 if b.start < u.end and u.start < b.end:
-                    yield Violation(
+                    yield found(
                         b.sheet,
                         b.row,
                         "unavailable",
@@ -252,7 +310,7 @@ def presence_rules(ctx: Context) -> Iterator[Violation]:
 def double_bookings(ctx: Context) -> Iterator[Violation]:
     for person, items in ctx.activities().items():
         for earlier, later in overlaps(items):
-            yield Violation(
+            yield found(
                 later.sheet,
                 later.row,
                 "double_booking",
@@ -268,7 +326,7 @@ def table_clashes(ctx: Context) -> Iterator[Violation]:
             by_table.setdefault(m.table, []).append(Busy(MEETINGS, m.row, m.start, m.end, ""))
     for table, items in by_table.items():
         for earlier, later in overlaps(items):
-            yield Violation(
+            yield found(
                 MEETINGS,
                 later.row,
                 "table_clash",
@@ -281,7 +339,7 @@ def pair_rules(ctx: Context) -> Iterator[Violation]:
     first_row: dict[frozenset[str], int] = {}
     for m in ctx.meetings:
         key = frozenset((m.a, m.b))
-        v = lambda rule, msg, m=m: Violation(MEETINGS, m.row, rule, msg)  # noqa: E731
+        v = lambda code, msg, m=m: found(MEETINGS, m.row, code, msg)  # noqa: E731
         if key in first_row:
             yield v(
                 "pair_repeat", f"{m.a} and {m.b} already meet in row {first_row[key]}; once only"
@@ -328,7 +386,7 @@ def cap_rules(ctx: Context) -> Iterator[Violation]:
             # Name the latest meeting the scheduler chose, not a pin the organiser fixed.
             chosen = [m for m in rows if not ctx.is_pinned(m)]
             over = chosen[-1] if chosen else rows[-1]
-            yield Violation(
+            yield found(
                 MEETINGS,
                 over.row,
                 "cap",
@@ -357,7 +415,7 @@ def consecutive_rules(ctx: Context) -> Iterator[Violation]:
                 # A window made only of pins is the organiser's own doing: pins are kept.
                 if all(ctx.is_pinned(m) for _, m in window):
                     continue
-                yield Violation(
+                yield found(
                     MEETINGS,
                     run[i][1].row,
                     "max_consecutive",
@@ -376,7 +434,7 @@ def pin_rules(ctx: Context) -> Iterator[Violation]:
         wanted = f"{pin.start:%Y-%m-%d %H:%M}" + (f" at table {pin.table}" if pin.table else "")
         if rows:
             m = rows[0]
-            yield Violation(
+            yield found(
                 MEETINGS,
                 m.row,
                 "pin",
@@ -384,7 +442,7 @@ def pin_rules(ctx: Context) -> Iterator[Violation]:
                 f" not {when(m.start, m.end)} at table {m.table}",
             )
         else:
-            yield Violation(
+            yield found(
                 MEETINGS,
                 None,
                 "pin",
@@ -398,7 +456,7 @@ def panel_row_rules(ctx: Context) -> Iterator[Violation]:
     chose = {(c.attendee, c.panel) for c in event.panel_choices}
     seen: dict[tuple[str, str], int] = {}
     for p in ctx.panels:
-        v = lambda rule, msg, p=p: Violation(PANELS, p.row, rule, msg)  # noqa: E731
+        v = lambda code, msg, p=p: found(PANELS, p.row, code, msg)  # noqa: E731
         if not ctx.known(p.attendee):
             yield v("unknown_attendee", f"attendee {p.attendee or '(blank)'} is not registered")
         elif event.attendee[p.attendee].cancelled:
@@ -444,15 +502,15 @@ def panel_rules(ctx: Context) -> Iterator[Violation]:
             if panel.moderator:
                 could.append(panel.moderator)
             if any(ctx.takes_part(x) for x in could):
-                yield Violation(
+                yield found(
                     PANELS, None, "panel_missing", f"panel {panel.id} ({panel.title}) does not run"
                 )
             continue
         first = rows[0]
-        v = lambda rule, msg, r=first: Violation(PANELS, r.row, rule, msg)  # noqa: E731
+        v = lambda code, msg, r=first: found(PANELS, r.row, code, msg)  # noqa: E731
         for r in rows[1:]:
             if (r.start, r.end) != (first.start, first.end):
-                yield Violation(
+                yield found(
                     PANELS,
                     r.row,
                     "panel_time",
@@ -464,7 +522,7 @@ def panel_rules(ctx: Context) -> Iterator[Violation]:
         members = list(dict.fromkeys(r.attendee for r in rows))
         if len(members) > panel.capacity:
             over = next(r for r in rows if r.attendee == members[panel.capacity])
-            yield Violation(
+            yield found(
                 PANELS,
                 over.row,
                 "capacity",
@@ -520,7 +578,7 @@ def panel_room_clashes(ctx: Context) -> Iterator[Violation]:
             )
     for items in by_room.values():
         for earlier, later in overlaps(items):
-            yield Violation(
+            yield found(
                 PANELS,
                 later.row,
                 "room_clash",
@@ -536,7 +594,7 @@ def consistency_warnings(ctx: Context) -> Iterator[Violation]:
     id_row: dict[str, int] = {}
     for m in ctx.meetings:
         if m.meeting and m.meeting in id_row:
-            yield Violation(
+            yield found(
                 MEETINGS,
                 m.row,
                 "meeting_id",
@@ -545,7 +603,7 @@ def consistency_warnings(ctx: Context) -> Iterator[Violation]:
         id_row.setdefault(m.meeting, m.row)
         pair = ctx.event.pair_of(m.a, m.b)
         if m.priority is not None and pair is not None and m.priority != pair.priority:
-            yield Violation(
+            yield found(
                 MEETINGS,
                 m.row,
                 "priority",
@@ -553,11 +611,11 @@ def consistency_warnings(ctx: Context) -> Iterator[Violation]:
             )
         mutual = "yes" if pair is not None and pair.mutual else "no"
         if m.mutual and m.mutual != mutual:
-            yield Violation(
+            yield found(
                 MEETINGS, m.row, "mutual", f"mutual says {m.mutual}; the requests give {mutual}"
             )
         if m.origin and m.origin not in ORIGINS:
-            yield Violation(
+            yield found(
                 MEETINGS, m.row, "origin", f"origin {m.origin!r} is not one of {', '.join(ORIGINS)}"
             )
 
@@ -577,21 +635,35 @@ def workbook_figures(ctx: Context) -> dict[str, int | float]:
 
 
 def report_text(report: CheckReport) -> str:
-    """The check's verdict for a person: broken rules by row, warnings, then the figures."""
+    """The check's verdict for a person: broken rules by row, warnings, the figures, then
+    how many times each rule is broken."""
     lines: list[str] = []
     if report.violations:
         n = len(report.violations)
         lines.append(f"{n} hard rule violation{'s' if n != 1 else ''}:")
-        lines += [f"  {v}  [{v.rule}]" for v in report.violations]
+        lines += [f"  {v}" for v in report.violations]
     else:
         lines.append("Every hard rule holds.")
     if report.warnings:
         n = len(report.warnings)
         lines.append(f"{n} warning{'s' if n != 1 else ''} (columns that disagree with the input):")
-        lines += [f"  {w}" for w in report.warnings]
+        lines += [f"  {w.where}: {w.message}" for w in report.warnings]
     lines.append("Quality figures:")
     width = max((len(name) for name in report.figures), default=0)
     for name, value in report.figures.items():
         shown = f"{value:.4f}" if isinstance(value, float) else str(value)
         lines.append(f"  {name:<{width}}  {shown}")
+    if report.violations:
+        lines.append("Violations by rule:")
+        width = max(len(rule.id) for rule in (*HARD_RULES, READABLE))
+        lines += [f"  {r.id:<{width}}  {n:>4}  {r.wording}" for r, n in rule_counts(report).items()]
     return "\n".join(lines)
+
+
+def rule_counts(report: CheckReport) -> dict[HardRule, int]:
+    """How many violations of each rule, in the contract's order (unreadable cells last)."""
+    order = {rule: i for i, rule in enumerate((*HARD_RULES, READABLE))}
+    counts: dict[HardRule, int] = {}
+    for v in sorted(report.violations, key=lambda v: order[v.rule]):
+        counts[v.rule] = counts.get(v.rule, 0) + 1
+    return counts

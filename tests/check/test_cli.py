@@ -140,7 +140,14 @@ def test_broken_rule_exits_1_naming_the_row(files):
     wb.save(schedule)
     result = run("check", registration, schedule)
     assert result.exit_code == 1, result.output
-    assert "Meetings row 5: table T2 has two meetings at 09:40 (rows 4 and 5)" in result.output
+    lines = result.output.splitlines()
+    assert "1 hard rule violation:" in lines
+    assert (
+        "  Meetings row 5: [H5 one meeting per table per slot]"
+        " table T2 has two meetings at 09:40 (rows 4 and 5)"
+    ) in lines
+    # The figures, then the count per broken rule, last.
+    assert lines[-2:] == ["Violations by rule:", "  H5      1  one meeting per table per slot"]
     assert "Traceback" not in result.output
 
 

@@ -70,9 +70,9 @@ def test_blank_and_nonsense_cells_name_their_row_and_column(tmp_path):
     wb["Panels"]["E4"] = "25:99"
     wb.save(path)
     report = check_workbook(base_event(), path)
-    got = {(v.sheet, v.row, v.rule) for v in report.violations}
+    got = {(v.sheet, v.row, v.code) for v in report.violations}
     assert ("Meetings", 3, "unreadable") in got and ("Panels", 4, "unreadable") in got
-    messages = [str(v) for v in report.violations if v.rule == "unreadable"]
+    messages = [f"{v.where}: {v.message}" for v in report.violations if v.code == "unreadable"]
     assert 'Meetings row 3: column "date": cannot read a blank cell' in messages
     assert "Panels row 4: column \"end\": cannot read '25:99'" in messages
 
