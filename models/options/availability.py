@@ -49,7 +49,7 @@ class Availability:
         needs them to attend some session that day.
         """
         att = self.event.attendees[attendee]
-        if att.cancelled:
+        if att.cancelled:  # H3
             return False
         for u in self.event.unavailability:
             if u.attendee == att.id and u.start < end and start < u.end:
@@ -75,9 +75,9 @@ def availability(event: Event) -> Availability:
     present = np.zeros((len(event.attendees), n_slots), dtype=bool)
     masks: dict[tuple[str, ...], np.ndarray] = {}
     for i, att in enumerate(event.attendees):
-        if att.cancelled:
+        if att.cancelled:  # H3 registered: a cancelled attendee is never present
             continue
-        if att.sessions not in masks:
+        if att.sessions not in masks:  # H2 present: only in their sessions (absences below)
             masks[att.sessions] = _slot_mask(event, att.sessions)
         present[i] = masks[att.sessions]
     for u in event.unavailability:

@@ -3,6 +3,15 @@
 Options exist only where both attendees are present, the pair's sessions allow the slot, and
 a table can take it: a host's own table when one of them hosts, else the shared pool. Pinned
 meetings are options too (one per pin, always chosen), and their pairs get no other option.
+
+So these hard rules (models/hard_rules.py) are kept here, by the options that exist at all:
+  H2 present         both attendees present at the slot (Availability.present)
+  H3 registered      only attendees of the event, not cancelled (cap 0; Availability)
+  H4 in slots        options are slots of a session
+  H6 table sessions  a meeting needs a table usable at its slot (_table_class)
+  H7 host tables     a host meets at their own table, two hosts never meet (_table_class)
+  H9 requested       only candidate pairs, mutual ones with mutual_only, in their sessions
+The remaining meeting rules are constraints: models/rules.py.
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ from models.options.availability import Availability
 from models.weights import meeting_value
 
 POOL = -1  # table class of a meeting that takes any free non-host table
+NO_TABLE = -2  # table class where no table can take the meeting: no option there
+NO_PIN = -1  # `pin` of a free option (not pinned)
 
 
 @dataclass(frozen=True)
@@ -25,7 +36,7 @@ class MeetingOptions:
 
     `pair` indexes `pairs` (canonical (a, b) ids); `a`, `b` are attendee positions; `tclass`
     is a table position (a host table) or POOL; `pin` the pin's position in `event.pins`,
-    -1 for a free option. `pin_table` gives a pinned pool meeting's fixed table (or None).
+    NO_PIN for a free option. `pin_table` gives a pinned pool meeting's fixed table (or None).
     """
 
     rows: pd.DataFrame
@@ -43,6 +54,8 @@ def meeting_options(event: Event, av: Availability) -> tuple[MeetingOptions, lis
     """Build all meeting options; also return pins that are impossible on their own."""
     pin_rows, pin_keys, pin_tables, problems = _pinned(event, av)
     pinned_keys = set(pin_keys)
+    # H9: only candidate pairs (requested, none declined), mutual ones with mutual_only;
+    # H12: a pinned pair has only its pin's option.
     pairs = [
         p
         for p in event.candidates
@@ -69,15 +82,18 @@ def _free_options(event: Event, av: Availability, pairs: list) -> pd.DataFrame:
     a = np.array([idx[p.a] for p in pairs])
     b = np.array([idx[p.b] for p in pairs])
     caps = np.array([x.max_meetings if x.max_meetings is not None else 1 for x in event.attendees])
+    # H2 present, H3 registered (Availability has nobody cancelled present), H4 in slots
+    # (options are slots), and a cap of 0 means no meeting at all.
     ok = av.present[a] & av.present[b] & (caps[a] > 0)[:, None] & (caps[b] > 0)[:, None]
+    # H9: only in the sessions the pair's requests allow.
     masks: dict[tuple[str, ...], np.ndarray] = {}
     for i, p in enumerate(pairs):
         if p.sessions not in masks:
             masks[p.sessions] = av.slot_mask(p.sessions)
         ok[i] &= masks[p.sessions]
 
-    tclass = _table_class(av, a, b)
-    ok &= tclass != -2
+    tclass = _table_class(av, a, b)  # H6, H7
+    ok &= tclass != NO_TABLE
     pi, si = np.nonzero(ok)
     values = np.array([meeting_value(p.priority, p.mutual) for p in pairs])
     return pd.DataFrame(
@@ -88,13 +104,17 @@ def _free_options(event: Event, av: Availability, pairs: list) -> pd.DataFrame:
             "slot": si,
             "tclass": tclass[pi, si],
             "value": values[pi],
-            "pin": np.full(len(pi), -1),
+            "pin": np.full(len(pi), NO_PIN),
         }
     )
 
 
 def _table_class(av: Availability, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per (pair, slot): the host table the meeting must use, POOL, or -2 when none can."""
+    """Per (pair, slot): the host table the meeting must use, POOL, or NO_TABLE when none can.
+
+    H6 table sessions: a table only where it is usable (`av.usable`, the pool's count per
+    slot); H7 host tables: a host meets at their own table only, two hosts never meet, and
+    pool meetings never take a host table (the pool counts non-host tables only)."""
     n_slots = av.present.shape[1]
     usable = np.vstack([av.usable, np.zeros((1, n_slots), dtype=bool)])  # row -1: never
     ha, hb = av.host_table[a], av.host_table[b]
@@ -102,13 +122,13 @@ def _table_class(av: Availability, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     b_ok = usable[np.where(hb >= 0, hb, -1)]
     pool_ok = np.broadcast_to(av.pool_tables_per_slot > 0, a_ok.shape)
     neither = ((ha == -1) & (hb == -1))[:, None]
-    out = np.full(a_ok.shape, -2, dtype=int)
+    out = np.full(a_ok.shape, NO_TABLE, dtype=int)
     out = np.where(neither & pool_ok, POOL, out)
     out = np.where(b_ok, hb[:, None], out)
     out = np.where(a_ok, ha[:, None], out)
     # Two hosts cannot meet: each must meet at their own table (reader and checker agree).
     both = ((ha >= 0) & (hb >= 0))[:, None]
-    return np.where(both, -2, out)
+    return np.where(both, NO_TABLE, out)
 
 
 def _pinned(event: Event, av: Availability):

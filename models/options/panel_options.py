@@ -3,6 +3,16 @@
 A fixed panel has one option, its fixed time. A free panel may start at any slot start of
 one of its sessions where it fits before the session ends. Options the moderator cannot
 attend are dropped: the moderator always takes part.
+
+Hard rules (models/hard_rules.py) kept here, by the options and seats that exist at all:
+  H13 panel times    options only at the fixed time, or at slot starts inside an allowed
+                     session where the panel fits (_times); running once is models/rules.py
+  H16 panel members  the moderator registered, not cancelled and present at every option;
+                     seats only for attendees who chose the panel (not the moderator)
+  H2 present         a seat only where its attendee is present for the whole panel
+  H3 registered      choosers must be registered attendees
+Capacity (H15), rooms (H14), one place (H1) and seats only where the panel runs (H16) are
+constraints: models/rules.py.
 """
 
 from __future__ import annotations
@@ -68,6 +78,7 @@ def panel_options(event: Event, av: Availability) -> tuple[PanelOptions, list[st
         if mod >= 0 and panel.capacity < 1:
             problems.append(f"{label}: capacity {panel.capacity} leaves no seat for the moderator")
             continue
+        # H13 times, H16/H2 the moderator present for the whole panel.
         mine = [
             o
             for o in _times(event, panel, p, av)
@@ -81,6 +92,7 @@ def panel_options(event: Event, av: Availability) -> tuple[PanelOptions, list[st
             continue
         first = len(options)
         options += mine
+        # H16 only attendees who chose the panel, H3 registered ones.
         choosers = sorted(
             (c for c in event.panel_choices if c.panel == panel.id and c.attendee in idx),
             key=lambda c: (idx[c.attendee], -c.priority),
@@ -92,7 +104,7 @@ def panel_options(event: Event, av: Availability) -> tuple[PanelOptions, list[st
                 continue
             seen.add(who)
             for o in range(first, len(options)):
-                if av.present_during(who, options[o].start, options[o].end):
+                if av.present_during(who, options[o].start, options[o].end):  # H2
                     seats.append(Seat(who, o, c.priority))
     return PanelOptions(tuple(options), tuple(seats), tuple(moderators)), problems
 

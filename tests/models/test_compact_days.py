@@ -8,7 +8,8 @@ import random
 import pytest
 from ortools.sat.python import cp_model
 
-from models.compact_days.search import _Phase2, compact_days
+from models.compact_days.model import CompactModel
+from models.compact_days.search import compact_days
 from models.meetings.greedy import Choice
 from models.solve import _schedule, solve
 from scheduler.figures import quality_figures
@@ -191,7 +192,7 @@ def test_the_model_prices_every_timing_like_the_contract(tmp_path):
                 continue  # somebody twice at once: not a timing
             tried += 1
             choice = _choice(event, mo, timing)
-            phase = _Phase2(event, av, mo, po, choice, (), None)
+            phase = CompactModel(event, av, mo, po, choice)
             breaks, idle = phase.measure(choice.meetings)
             for r in choice.meetings:
                 phase.model.add(phase.lit[int(r)] == 1)
