@@ -80,11 +80,12 @@ def check(input_file: Path, schedule_file: Path) -> None:
     exit 0 when every rule holds, 1 when one is broken, 2 when a workbook cannot be read.
     """
     from scheduler.check import check_workbook, report_text
+    from scheduler.exports.schedule.names import SCHEDULE_FILE
     from scheduler.exports.schedule.reader import ScheduleUnreadable
 
     result = _read_or_exit(input_file, "nothing was checked")
     if schedule_file.is_dir():
-        schedule_file = schedule_file / "schedule.xlsx"
+        schedule_file = schedule_file / SCHEDULE_FILE
     try:
         report = check_workbook(result.event, schedule_file)
     except ScheduleUnreadable as exc:
