@@ -18,14 +18,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 from ortools.sat.python import cp_model
 
+from models import cpsat
 from models.assign_tables import assign_tables
+from models.choice import Choice
 from models.compact_days.search import CompactProgress, compact_days
 from models.cpsat import interrupted
 from models.domain import Event, PanelRun, Schedule, SolveStats
 from models.errors import Infeasible
 from models.meetings.bound import phase1_bound
 from models.meetings.explain import clashing_set
-from models.meetings.greedy import Choice, greedy
+from models.meetings.greedy import greedy
 from models.meetings.hint import complete_hint, set_hint
 from models.meetings.keep_previous import KeepPrevious, add_keep_previous
 from models.meetings.lns import improve
@@ -36,9 +38,8 @@ from models.options.panel_options import PanelOptions, panel_options
 
 __all__ = ["Infeasible", "Progress", "default_time_limit", "solve"]
 
-DETERMINISTIC_PER_SECOND = 0.1
 FULL_SEARCH_SHARE = 0.4  # of phase 1's time: CP-SAT on the whole model; the rest is LNS
-LARGE_MODEL = 20_000  # variables: above this, presolve is kept cheap (see _run)
+LARGE_MODEL = 20_000  # variables: above this, presolve is kept cheap (cpsat.solver)
 # Share of the time limit kept for phase 2 (compact days); phase 2 also gets whatever
 # phase 1 leaves when it proves its optimum early. At 0.35, size S (10 s) left phase 2
 # 3.5 s and more breaks than the greedy baseline; phase 1's gap is < 1 % well before 50 %.
@@ -203,23 +204,8 @@ def _value(built: Built, values: np.ndarray) -> float:
 
 
 def _run(built: Built, seconds: float, workers: int, seed: int, progress, ceiling=None):
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    if len(built.model.proto.variables) > LARGE_MODEL:
-        # Full probing and symmetry detection took 18 s of a 30 s run at 300 attendees and
-        # found nothing the search used; the bound comes from models/bound.py anyway.
-        p.cp_model_probing_level = 0
-        p.symmetry_level = 0
-        p.max_presolve_iterations = 1
-    p.max_time_in_seconds = seconds
-    p.num_workers = max(1, workers)
-    p.random_seed = seed
-    p.catch_sigint_signal = True
-    if workers <= 1:
-        # Reproducible runs stop on CP-SAT's deterministic clock, which ran at about a tenth
-        # of wall time on this kind of machine; five times the wall limit is only a safety net.
-        p.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
-        p.max_time_in_seconds = 5 * seconds
+    large = len(built.model.proto.variables) > LARGE_MODEL
+    solver = cpsat.solver(seconds, workers, seed, cheap_presolve=large)
     callback = _Reporter(progress, ceiling) if progress or ceiling is not None else None
     status = solver.solve(built.model, callback)
     if callback is not None and callback.at_ceiling:

@@ -27,7 +27,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from models import rules
-from models.meetings.greedy import Choice
+from models.choice import Choice
 from models.options.availability import Availability
 from models.options.meeting_options import NO_PIN, MeetingOptions
 from models.options.panel_options import PanelOptions

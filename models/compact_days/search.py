@@ -19,15 +19,14 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from models import weights
+from models import cpsat, weights
+from models.choice import Choice
 from models.compact_days.model import CompactModel
-from models.cpsat import interrupted
-from models.meetings.greedy import Choice
+from models.cpsat import DETERMINISTIC_PER_SECOND, interrupted
 from models.options.availability import Availability
 from models.options.meeting_options import MeetingOptions
 from models.options.panel_options import PanelOptions
 
-DETERMINISTIC_PER_SECOND = 0.1  # as models/solve.py: one-worker runs stop on this clock
 STAGE_A_SHARE = 0.7  # of phase 2's time: fewest breaks first; the rest for idle slots
 ONE_BLOCK_SHARE = 0.25  # of phase 2's time: first look for days without any idle slot
 ONE_BLOCK_MAX_LITERALS = 50_000  # above this a gapless timing is hopeless and not looked for
@@ -150,15 +149,7 @@ def _solve(model, objective, seconds: float, workers: int, seed: int, callback):
     """Minimise `objective` (None: any solution) within `seconds`."""
     if objective is not None:
         model.minimize(objective)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.max_time_in_seconds = max(seconds, 0.1)
-    p.num_workers = max(1, workers)
-    p.random_seed = seed
-    p.catch_sigint_signal = True
-    if workers <= 1:  # reproducible: stop on the deterministic clock
-        p.max_deterministic_time = p.max_time_in_seconds * DETERMINISTIC_PER_SECOND
-        p.max_time_in_seconds *= 5
+    solver = cpsat.solver(max(seconds, 0.1), workers, seed)
     status = solver.solve(model, callback)
     return solver, status
 

@@ -10,24 +10,15 @@ every hard rule the model has, so the solver starts from a feasible schedule.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
 
 import numpy as np
 
 from models import weights
+from models.choice import Choice
 from models.domain import Event, Schedule
 from models.options.availability import Availability
 from models.options.meeting_options import POOL, MeetingOptions
 from models.options.panel_options import PanelOptions
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A schedule in option terms: chosen meeting rows, panel options and seats."""
-
-    meetings: tuple[int, ...]
-    options: tuple[int, ...]
-    seats: tuple[int, ...]
 
 
 def greedy(

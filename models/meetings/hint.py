@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.meetings.greedy import Choice
+from models.choice import Choice
 from models.meetings.model import Built
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from models import cpsat
+from models.cpsat import DETERMINISTIC_PER_SECOND
 from models.meetings.model import Built
 from models.options.meeting_options import MeetingOptions
 from models.options.panel_options import PanelOptions
@@ -32,7 +34,6 @@ from models.options.panel_options import PanelOptions
 FIRST_SIZE = 1500  # free meeting options in the first round
 ROUND_SECONDS = 2.0  # first round's limit; longer after rounds that found no solution
 MAX_ROUND_SECONDS = 12.0
-DETERMINISTIC_PER_SECOND = 0.1  # as in models/solve.py
 
 
 @dataclass(frozen=True)
@@ -131,18 +132,7 @@ def _round(built: Built, values: np.ndarray, fixed: np.ndarray, seconds, workers
     off = fixed[values[fixed] == 0]
     keep = sub.proto.constraints.add()
     keep.bool_and.literals.extend(on.tolist() + (-off - 1).tolist())  # -v-1: "not v"
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = max(1, workers)
-    p.random_seed = seed
-    p.catch_sigint_signal = True
-    p.cp_model_probing_level = 0
-    p.symmetry_level = 0
-    p.max_presolve_iterations = 1
-    p.max_time_in_seconds = seconds
-    if workers <= 1:
-        p.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
-        p.max_time_in_seconds = 5 * seconds
+    solver = cpsat.solver(seconds, workers, seed, cheap_presolve=True)
     status = solver.solve(sub)
     return solver, status
 

@@ -8,9 +8,9 @@ import random
 import pytest
 from ortools.sat.python import cp_model
 
+from models.choice import Choice
 from models.compact_days.model import CompactModel
 from models.compact_days.search import compact_days
-from models.meetings.greedy import Choice
 from models.solve import _schedule, solve
 from scheduler.figures import quality_figures
 from scheduler.registration.read import read_workbook

@@ -15,10 +15,10 @@ import pytest
 from ortools.sat.python import cp_model
 
 from models import rules
+from models.choice import Choice
 from models.compact_days.model import CompactModel
 from models.domain import DECLINED, EventSettings, Panel, PanelChoice, Pin, Request, Table
 from models.domain import Unavailability as Away
-from models.meetings.greedy import Choice
 from models.meetings.model import build_model
 from models.options.availability import availability
 from models.options.meeting_options import POOL, meeting_options

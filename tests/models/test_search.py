@@ -10,8 +10,8 @@ import pytest
 from ortools.sat.python import cp_model
 
 from models import solve as solve_module
+from models.choice import Choice
 from models.meetings.bound import phase1_bound
-from models.meetings.greedy import Choice
 from models.meetings.hint import complete_hint, set_hint
 from models.meetings.lns import improve
 from models.meetings.model import build_model
