@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.domain import Event, Meeting, Schedule
-from models.options.availability import Availability
-from models.options.meeting_options import POOL, MeetingOptions
+from models.domain import Meeting, Schedule
+from models.options.meeting_options import NO_PIN, POOL
+from models.prepared import Prepared
 
 
 def assign_tables(
-    event: Event,
-    av: Availability,
-    mo: MeetingOptions,
-    chosen: tuple[int, ...],
-    previous: Schedule | None = None,
+    prep: Prepared, chosen: tuple[int, ...], previous: Schedule | None = None
 ) -> tuple[Meeting, ...]:
     """Meetings for the chosen option rows, sorted by (slot, table)."""
+    event, av, mo = prep.event, prep.av, prep.mo
     announced = {((m.a, m.b), m.slot): m.table for m in previous.meetings} if previous else {}
     rows = mo.rows
     a, b, slot = rows["a"].to_numpy(), rows["b"].to_numpy(), rows["slot"].to_numpy()
@@ -38,7 +35,7 @@ def assign_tables(
         for i in here:
             if tclass[i] != POOL:
                 table_of[i] = ids[tclass[i]]
-            elif pin[i] >= 0 and mo.pin_table[pin[i]] is not None:
+            elif pin[i] != NO_PIN and mo.pin_table[pin[i]] is not None:
                 table_of[i] = mo.pin_table[pin[i]]
         free = [
             ids[t]
@@ -64,7 +61,7 @@ def assign_tables(
             table_of[i] = free.pop(0)
         for i in here:
             key = mo.pairs[rows["pair"].iat[i]]
-            origin = "pinned" if pin[i] >= 0 else "new"
+            origin = "pinned" if pin[i] != NO_PIN else "new"
             meetings.append(Meeting(key[0], key[1], int(s), table_of[i], origin))
             last_table[int(a[i])] = last_table[int(b[i])] = table_of[i]
     return tuple(sorted(meetings, key=lambda m: (m.slot, m.table)))

@@ -31,12 +31,11 @@ from models.meetings.greedy import greedy
 from models.meetings.hint import complete_hint, set_hint
 from models.meetings.keep_previous import KeepPrevious, add_keep_previous
 from models.meetings.lns import improve
-from models.meetings.model import Built, build_model
-from models.options.availability import Availability, availability
-from models.options.meeting_options import MeetingOptions, meeting_options
-from models.options.panel_options import PanelOptions, panel_options
+from models.meetings.model import Built, build_model, objective_of
+from models.options.meeting_options import MeetingOptions
+from models.prepared import Prepared, prepare
 
-__all__ = ["Infeasible", "Progress", "default_time_limit", "solve"]
+__all__ = ["Infeasible", "Progress", "default_time_limit", "solve", "to_schedule"]
 
 FULL_SEARCH_SHARE = 0.4  # of phase 1's time: CP-SAT on the whole model; the rest is LNS
 LARGE_MODEL = 20_000  # variables: above this, presolve is kept cheap (cpsat.solver)
@@ -81,25 +80,21 @@ def solve(
     its meetings and seats still hold and whether to keep them in place or only prefer them.
     """
     started = time.monotonic()
-    av = availability(event)
-    mo, pin_problems = meeting_options(event, av)
-    po, panel_problems = panel_options(event, av)
-    if pin_problems or panel_problems:
-        raise Infeasible(pin_problems + panel_problems)
-    clash = clashing_set(event, av, mo, po)
+    prep = prepare(event)
+    clash = clashing_set(prep)
     if clash:
         raise Infeasible(clash)
 
-    built = build_model(event, av, mo, po)
-    kept = add_keep_previous(built, event, av, mo, po, keep) if keep else None
-    start = greedy(event, av, mo, po, previous)
+    built = build_model(prep)
+    kept = add_keep_previous(built, prep, keep) if keep else None
+    start = greedy(prep, previous)
     hint = complete_hint(built, start)
     if kept is not None:
         kept.complete(hint)
     set_hint(built, hint)
     build_seconds = time.monotonic() - started
     limit = default_time_limit(event) if time_limit is None else time_limit
-    ceiling = _ceiling(event, av, mo, po, keep, limit)
+    ceiling = _ceiling(prep, keep, limit)
     left = max(limit * (1 - COMPACT_SHARE) - (time.monotonic() - started), 0.5)
     phase1_end = time.monotonic() + left
     counted = [0]  # solutions reported so far, so the LNS numbers on from CP-SAT's
@@ -119,7 +114,7 @@ def solve(
         objective, bound = solver.objective_value, _lower(solver.best_objective_bound, ceiling)
         stats_status = solver.status_name(status)
     else:  # no solution in time: the greedy schedule keeps every hard rule
-        values, objective, bound, stats_status = hint, _value(built, hint), ceiling, "GREEDY"
+        values, objective, bound, stats_status = hint, objective_of(built, hint), ceiling, "GREEDY"
     stopped = interrupted(solver, status, workers)
     if status != cp_model.OPTIMAL and not stopped and (bound is None or objective < bound):
         # CP-SAT's own search rarely improved the greedy start on hundreds of attendees;
@@ -130,7 +125,7 @@ def solve(
                 progress(Progress(value, bound, _gap(value, bound), elapsed, counted[0] + n))
 
         found = improve(
-            built, mo, po, values, objective, seconds=phase1_end - time.monotonic(),
+            built, prep, values, objective, seconds=phase1_end - time.monotonic(),
             workers=workers, seed=seed, on_better=better if bound is not None else None,
         )  # fmt: skip
         stopped = found.interrupted
@@ -142,18 +137,18 @@ def solve(
     choice = _choice(built, values) if stats_status != "GREEDY" else start
     if not stopped:
         choice, stats_status = _compact(
-            event, av, mo, po, choice, stats_status, objective, keep,
+            prep, choice, stats_status, objective, keep,
             max(limit - (time.monotonic() - started), 0.5), workers, seed, progress,
         )  # fmt: skip
     seconds = time.monotonic() - started
-    schedule = _schedule(
-        event, av, mo, po, choice, stats_status, objective, bound, seconds, seed, workers, previous
+    schedule = to_schedule(
+        prep, choice, stats_status, objective, bound, seconds, seed, workers, previous
     )
     return replace(schedule, stats=replace(schedule.stats, build_seconds=round(build_seconds, 3)))
 
 
 def _compact(
-    event, av, mo, po, choice, status, objective, keep, seconds, workers, seed, progress
+    prep: Prepared, choice, status, objective, keep, seconds, workers, seed, progress
 ) -> tuple[Choice, str]:
     """Phase 2: the same meetings and panels at times that make days compact. The schedule
     counts as proven optimal only when both phases are."""
@@ -165,9 +160,9 @@ def _compact(
             obj, bnd = value - p.penalty, value - p.bound
             progress(Progress(obj, bnd, _gap(obj, bnd), p.seconds, p.solutions, "compact days"))
 
-    fixed = _kept_rows(mo, choice, keep) if keep is not None and keep.flexible else ()
+    fixed = _kept_rows(prep.mo, choice, keep) if keep is not None and keep.flexible else ()
     outcome = compact_days(
-        event, av, mo, po, choice, time_limit=seconds, workers=workers, seed=seed,
+        prep, choice, time_limit=seconds, workers=workers, seed=seed,
         fixed_rows=fixed, progress=report,
     )  # fmt: skip
     if status == "OPTIMAL" and outcome.status != "OPTIMAL":
@@ -183,24 +178,17 @@ def _kept_rows(mo: MeetingOptions, choice: Choice, keep: KeepPrevious) -> tuple[
     return tuple(i for i in choice.meetings if (*mo.pairs[int(pair[i])], int(slot[i])) in announced)
 
 
-def _ceiling(event, av, mo, po, keep: KeepPrevious | None, limit: float) -> float | None:
+def _ceiling(prep: Prepared, keep: KeepPrevious | None, limit: float) -> float | None:
     """Our own valid bound (models/bound.py): CP-SAT's stayed near 2.5x the optimum on 300
     attendees. Not with `--keep flexible`, whose objective also rewards kept items."""
     if keep is not None and keep.flexible:
         return None
-    found = phase1_bound(event, av, mo, po, time_limit=min(0.2 * limit, 30.0))
+    found = phase1_bound(prep, time_limit=min(0.2 * limit, 30.0))
     return None if found is None else float(found.bound)
 
 
 def _lower(bound: float, ceiling: float | None) -> float:
     return bound if ceiling is None else min(bound, ceiling)
-
-
-def _value(built: Built, values: np.ndarray) -> float:
-    """The objective of a complete assignment, as CP-SAT would report it."""
-    obj = built.model.proto.objective
-    total = float(np.dot(np.asarray(obj.coeffs, dtype=float), values[np.asarray(obj.vars)]))
-    return (total + obj.offset) * (obj.scaling_factor or 1.0)
 
 
 def _run(built: Built, seconds: float, workers: int, seed: int, progress, ceiling=None):
@@ -251,11 +239,8 @@ def _choice(built: Built, sol: np.ndarray) -> Choice:
     return Choice(on(built.meet), on(built.option), on(built.seat))
 
 
-def _schedule(
-    event: Event,
-    av: Availability,
-    mo: MeetingOptions,
-    po: PanelOptions,
+def to_schedule(
+    prep: Prepared,
     choice: Choice,
     status: str,
     objective: float | None,
@@ -265,7 +250,9 @@ def _schedule(
     workers: int,
     previous: Schedule | None = None,
 ) -> Schedule:
-    meetings = assign_tables(event, av, mo, choice.meetings, previous)
+    """The Schedule of `choice`: concrete tables, panel rosters, and the solve's figures."""
+    event, po = prep.event, prep.po
+    meetings = assign_tables(prep, choice.meetings, previous)
     runs = []
     for o in choice.options:
         opt = po.options[o]

@@ -28,9 +28,9 @@ from ortools.sat.python import cp_model
 
 from models import rules
 from models.choice import Choice
-from models.options.availability import Availability
-from models.options.meeting_options import NO_PIN, MeetingOptions
+from models.options.meeting_options import NO_PIN
 from models.options.panel_options import PanelOptions
+from models.prepared import Prepared
 
 
 @dataclass
@@ -49,15 +49,9 @@ class CompactModel:
     slot; `break_spread`: any two attendees' break counts differ by at most this much."""
 
     def __init__(
-        self,
-        event,
-        av: Availability,
-        mo: MeetingOptions,
-        po: PanelOptions,
-        choice: Choice,
-        fixed_rows=(),
-        break_spread: int | None = None,
+        self, prep: Prepared, choice: Choice, fixed_rows=(), break_spread: int | None = None
     ):
+        event, av, mo, po = prep.event, prep.av, prep.mo, prep.po
         self.event = event
         self.model = cp_model.CpModel()
         rows = mo.rows

@@ -23,9 +23,7 @@ from models import cpsat, weights
 from models.choice import Choice
 from models.compact_days.model import CompactModel
 from models.cpsat import DETERMINISTIC_PER_SECOND, interrupted
-from models.options.availability import Availability
-from models.options.meeting_options import MeetingOptions
-from models.options.panel_options import PanelOptions
+from models.prepared import Prepared
 
 STAGE_A_SHARE = 0.7  # of phase 2's time: fewest breaks first; the rest for idle slots
 ONE_BLOCK_SHARE = 0.25  # of phase 2's time: first look for days without any idle slot
@@ -55,10 +53,7 @@ class CompactProgress:
 
 
 def compact_days(
-    event,
-    av: Availability,
-    mo: MeetingOptions,
-    po: PanelOptions,
+    prep: Prepared,
     choice: Choice,
     *,
     time_limit: float,
@@ -75,7 +70,7 @@ def compact_days(
     event) differ by at most this much (the research benchmark's fairness rule).
     """
     started = time.monotonic()
-    phase = CompactModel(event, av, mo, po, choice, fixed_rows, break_spread)
+    phase = CompactModel(prep, choice, fixed_rows, break_spread)
     before_breaks, before_idle = phase.measure(choice.meetings)
     before = weights.BREAK * before_breaks + weights.IDLE_SLOT * before_idle
     if phase.trivial or time_limit <= 0:  # trivial: no meeting has another slot to go to

@@ -38,10 +38,9 @@ import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from models import weights
-from models.domain import Event
-from models.options.availability import Availability
-from models.options.meeting_options import POOL, MeetingOptions
+from models.options.meeting_options import POOL
 from models.options.panel_options import PanelOptions
+from models.prepared import Prepared
 
 INF = math.inf
 
@@ -70,12 +69,10 @@ class _Lp:
     hi: np.ndarray
 
 
-def phase1_bound(
-    event: Event, av: Availability, mo: MeetingOptions, po: PanelOptions, time_limit: float = 20.0
-) -> LpBound | None:
+def phase1_bound(prep: Prepared, time_limit: float = 20.0) -> LpBound | None:
     """An upper bound on the phase-1 objective of any schedule; None when the LP gives none."""
     started = time.monotonic()
-    lp = _relaxation(event, av, mo, po)
+    lp = _relaxation(prep)
     if len(lp.cost) == 0:
         return None
     duals, lp_value, status = _glop(lp, time_limit)
@@ -136,7 +133,8 @@ class _Builder:
         )
 
 
-def _relaxation(event: Event, av: Availability, mo: MeetingOptions, po: PanelOptions) -> _Lp:
+def _relaxation(prep: Prepared) -> _Lp:
+    event, av, mo, po = prep.event, prep.av, prep.mo, prep.po
     rows = mo.rows
     lp = _Builder()
     n_att, n_slots = av.present.shape

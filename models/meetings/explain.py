@@ -12,21 +12,18 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from models.domain import Event
 from models.meetings.model import build_model
-from models.options.availability import Availability
-from models.options.meeting_options import MeetingOptions
-from models.options.panel_options import PanelOptions
+from models.options.meeting_options import NO_PIN
+from models.prepared import Prepared
 
 _TIME_LIMIT = 30.0
 
 
-def clashing_set(
-    event: Event, av: Availability, mo: MeetingOptions, po: PanelOptions
-) -> tuple[str, ...]:
+def clashing_set(prep: Prepared) -> tuple[str, ...]:
     """Labels of a minimal clashing set of pins and panels; () when they can all hold."""
-    pins_only = replace(mo, rows=mo.rows[mo.rows["pin"] >= 0].reset_index(drop=True))
-    built = build_model(event, av, pins_only, replace(po, seats=()), explain=True)
+    mo = prep.mo
+    pins_only = replace(mo, rows=mo.rows[mo.rows["pin"] != NO_PIN].reset_index(drop=True))
+    built = build_model(replace(prep, mo=pins_only, po=replace(prep.po, seats=())), explain=True)
     if not built.assumptions:
         return ()
     label = {lit.index: text for lit, text in built.assumptions}

@@ -19,16 +19,12 @@ from models.domain import Event, Schedule
 from models.options.availability import Availability
 from models.options.meeting_options import POOL, MeetingOptions
 from models.options.panel_options import PanelOptions
+from models.prepared import Prepared
 
 
-def greedy(
-    event: Event,
-    av: Availability,
-    mo: MeetingOptions,
-    po: PanelOptions,
-    previous: Schedule | None = None,
-) -> Choice:
+def greedy(prep: Prepared, previous: Schedule | None = None) -> Choice:
     """Build a feasible schedule fast (previous meetings first when given)."""
+    event, av, mo, po = prep.event, prep.av, prep.mo, prep.po
     state = _State(event, av, mo)
     rows = mo.rows
     pin = rows["pin"].to_numpy()

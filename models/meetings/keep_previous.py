@@ -18,11 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from models import weights
-from models.domain import Event, Schedule
+from models.domain import Schedule
 from models.meetings.model import Built
-from models.options.availability import Availability
-from models.options.meeting_options import MeetingOptions
-from models.options.panel_options import PanelOptions
+from models.prepared import Prepared
 
 
 @dataclass(frozen=True)
@@ -47,16 +45,10 @@ class KeepTerms:
             values[v] = int(any(values[i] == 0 for i in items))
 
 
-def add_keep_previous(
-    built: Built,
-    event: Event,
-    av: Availability,
-    mo: MeetingOptions,
-    po: PanelOptions,
-    keep: KeepPrevious,
-) -> KeepTerms:
+def add_keep_previous(built: Built, prep: Prepared, keep: KeepPrevious) -> KeepTerms:
     """Add the keeping rules (fixed) or the change costs (flexible) to the built model."""
-    items = _previous_literals(built, event, av, mo, po, keep.valid)
+    event = prep.event
+    items = _previous_literals(built, prep, keep.valid)
     terms = KeepTerms()
     model = built.model
     if not keep.flexible:
@@ -89,13 +81,14 @@ def add_keep_previous(
     return terms
 
 
-def _previous_literals(built, event, av, mo, po, valid: Schedule) -> dict[int, list]:
+def _previous_literals(built: Built, prep: Prepared, valid: Schedule) -> dict[int, list]:
     """Per attendee position: the literal of each previous item, None when it cannot be kept.
 
     Meetings: the option of the pair at its previous slot. Panels: the moderator's option at
     the previous start, or the member's seat there. Only the (fixed) seats are needed when
     keeping in place, since pins and fixed times keep the rest; the rule is the same.
     """
+    event, av, mo, po = prep.event, prep.av, prep.mo, prep.po
     idx = av.attendee_index
     rows = mo.rows
     pair_of = {k: i for i, k in enumerate(mo.pairs)}

@@ -28,8 +28,7 @@ from ortools.sat.python import cp_model
 from models import cpsat
 from models.cpsat import DETERMINISTIC_PER_SECOND
 from models.meetings.model import Built
-from models.options.meeting_options import MeetingOptions
-from models.options.panel_options import PanelOptions
+from models.prepared import Prepared
 
 FIRST_SIZE = 1500  # free meeting options in the first round
 ROUND_SECONDS = 2.0  # first round's limit; longer after rounds that found no solution
@@ -47,8 +46,7 @@ class Improved:
 
 def improve(
     built: Built,
-    mo: MeetingOptions,
-    po: PanelOptions,
+    prep: Prepared,
     values: np.ndarray,
     objective: float,
     *,
@@ -60,7 +58,7 @@ def improve(
     """Improve the complete feasible assignment `values` (objective `objective`) for `seconds`."""
     started = time.monotonic()
     rng = np.random.default_rng(seed)
-    rows = mo.rows
+    rows, po = prep.mo.rows, prep.po
     a, b = rows["a"].to_numpy(), rows["b"].to_numpy()
     meet = np.array([v.index for v in built.meet], dtype=np.int64)
     seat_var = np.array([v.index for v in built.seat], dtype=np.int64)

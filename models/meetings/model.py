@@ -25,9 +25,9 @@ from ortools.sat.python import cp_model
 
 from models import rules, weights
 from models.domain import Event
-from models.options.availability import Availability
 from models.options.meeting_options import NO_PIN, MeetingOptions
 from models.options.panel_options import PanelOptions, panel_label
+from models.prepared import Prepared
 
 
 @dataclass
@@ -48,10 +48,9 @@ class Built:
     meeting_busy: dict[tuple[int, int], object] = field(default_factory=dict)
 
 
-def build_model(
-    event: Event, av: Availability, mo: MeetingOptions, po: PanelOptions, *, explain: bool = False
-) -> Built:
+def build_model(prep: Prepared, *, explain: bool = False) -> Built:
     """Build the whole model. `explain`: pins and panel runs become assumptions, no objective."""
+    event, av, mo, po = prep.event, prep.av, prep.mo, prep.po
     model = cp_model.CpModel()
     rows = mo.rows
     meet = list(model.new_bool_var_series("m", rows.index)) if len(rows) else []
@@ -125,6 +124,13 @@ def add_objective(
         terms.append(built.seat[s])
         coeffs.append(weights.seat_value(seat.priority))
     _maximize(model, terms, coeffs)
+
+
+def objective_of(built: Built, values: np.ndarray) -> float:
+    """The objective of a complete assignment, as CP-SAT would report it."""
+    obj = built.model.proto.objective
+    total = float(np.dot(np.asarray(obj.coeffs, dtype=float), values[np.asarray(obj.vars)]))
+    return (total + obj.offset) * (obj.scaling_factor or 1.0)
 
 
 # ------------------------------------------------------------------ helpers

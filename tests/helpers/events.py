@@ -13,9 +13,6 @@ from collections import Counter
 from pathlib import Path
 
 from models.domain import Event, Schedule
-from models.options.availability import Availability, availability
-from models.options.meeting_options import MeetingOptions, meeting_options
-from models.options.panel_options import PanelOptions, panel_options
 from scheduler.check import check_workbook
 from scheduler.exports.schedule.meetings_panels import write_schedule
 from scheduler.registration.read import read_workbook
@@ -193,12 +190,3 @@ def assert_checked(event: Event, schedule: Schedule, tmp_path: Path) -> None:
     path = write_schedule(tmp_path / "schedule.xlsx", event, schedule)
     report = check_workbook(event, path)
     assert report.ok, [str(v) for v in report.violations]
-
-
-def model_parts(event: Event) -> tuple[Availability, MeetingOptions, PanelOptions]:
-    """Availability, meeting and panel options of an event whose items are all possible."""
-    av = availability(event)
-    mo, problems = meeting_options(event, av)
-    po, panel_problems = panel_options(event, av)
-    assert not problems and not panel_problems
-    return av, mo, po

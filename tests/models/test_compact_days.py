@@ -11,7 +11,8 @@ from ortools.sat.python import cp_model
 from models.choice import Choice
 from models.compact_days.model import CompactModel
 from models.compact_days.search import compact_days
-from models.solve import _schedule, solve
+from models.prepared import prepare
+from models.solve import solve, to_schedule
 from scheduler.figures import quality_figures
 from scheduler.registration.read import read_workbook
 from tests.helpers.events import (
@@ -19,7 +20,6 @@ from tests.helpers.events import (
     assert_checked,
     make_event,
     met,
-    model_parts,
     people,
     session_rows,
     wants,
@@ -39,8 +39,8 @@ def _choice(event, mo, timing: dict[tuple[str, str], int], options=(), seats=())
     return Choice(tuple(sorted(found)), tuple(options), tuple(seats))
 
 
-def _schedule_of(event, av, mo, po, choice):
-    return _schedule(event, av, mo, po, choice, "TEST", None, None, 0.0, 0, 1)
+def _schedule_of(prep, choice):
+    return to_schedule(prep, choice, "TEST", None, None, 0.0, 0, 1)
 
 
 def _star(tmp_path, slots: int, **kw):
@@ -58,14 +58,15 @@ def _star(tmp_path, slots: int, **kw):
 
 def test_scattered_meetings_are_pulled_together(tmp_path):
     event = _star(tmp_path, 8)
-    av, mo, po = model_parts(event)
+    prep = prepare(event)
+    mo = prep.mo
     scattered = {("A", "B"): 0, ("A", "C"): 2, ("A", "D"): 5, ("A", "E"): 7}
     start = _choice(event, mo, scattered)
-    before = quality_figures(event, _schedule_of(event, av, mo, po, start))
+    before = quality_figures(event, _schedule_of(prep, start))
     assert (before["breaks"], before["idle_slots"]) == (3, 4)
 
-    out = compact_days(event, av, mo, po, start, time_limit=10, workers=1)
-    schedule = _schedule_of(event, av, mo, po, out.choice)
+    out = compact_days(prep, start, time_limit=10, workers=1)
+    schedule = _schedule_of(prep, out.choice)
     figures = quality_figures(event, schedule)
     assert (figures["breaks"], figures["idle_slots"]) == (0, 0)
     assert (out.breaks, out.idle, out.penalty, out.bound) == (0, 0, 0, 0)
@@ -85,10 +86,11 @@ def test_across_sessions_of_a_day_a_lunch_gap_is_no_break(tmp_path):
         sessions=sessions,
         tables=1,
     )
-    av, mo, po = model_parts(event)
+    prep = prepare(event)
+    mo = prep.mo
     start = _choice(event, mo, {("A", "B"): 0, ("A", "C"): 5})
-    out = compact_days(event, av, mo, po, start, time_limit=10, workers=1)
-    schedule = _schedule_of(event, av, mo, po, out.choice)
+    out = compact_days(prep, start, time_limit=10, workers=1)
+    schedule = _schedule_of(prep, out.choice)
     assert sorted(m.slot for m in schedule.meetings) == [2, 3]
     assert quality_figures(event, schedule)["breaks"] == 0
     assert_checked(event, schedule, tmp_path)
@@ -96,10 +98,11 @@ def test_across_sessions_of_a_day_a_lunch_gap_is_no_break(tmp_path):
 
 def test_max_consecutive_forces_exactly_one_short_break(tmp_path):
     event = _star(tmp_path, 8, settings={"max_consecutive": 2})
-    av, mo, po = model_parts(event)
+    prep = prepare(event)
+    mo = prep.mo
     start = _choice(event, mo, {("A", "B"): 0, ("A", "C"): 2, ("A", "D"): 4, ("A", "E"): 7})
-    out = compact_days(event, av, mo, po, start, time_limit=10, workers=1)
-    schedule = _schedule_of(event, av, mo, po, out.choice)
+    out = compact_days(prep, start, time_limit=10, workers=1)
+    schedule = _schedule_of(prep, out.choice)
     figures = quality_figures(event, schedule)
     assert (figures["breaks"], figures["idle_slots"]) == (1, 1)
     assert out.status == "OPTIMAL"
@@ -125,13 +128,14 @@ def test_panel_stays_and_meetings_close_up_around_it(tmp_path):
         ],
         choices=[{"attendee": "B", "panel": "P", "priority": 5}],
     )
-    av, mo, po = model_parts(event)
+    prep = prepare(event)
+    mo, po = prep.mo, prep.po
     assert len(po.options) == 1 and len(po.seats) == 1
     start = _choice(
         event, mo, {("A", "B"): 0, ("A", "C"): 1, ("A", "D"): 6, ("A", "E"): 7}, (0,), (0,)
     )
-    out = compact_days(event, av, mo, po, start, time_limit=10, workers=1)
-    schedule = _schedule_of(event, av, mo, po, out.choice)
+    out = compact_days(prep, start, time_limit=10, workers=1)
+    schedule = _schedule_of(prep, out.choice)
     assert [r.members for r in schedule.panels] == [("A", "B")]
     slots = sorted(m.slot for m in schedule.meetings if "A" in (m.a, m.b))
     assert slots in ([0, 1, 2, 5], [1, 2, 5, 6], [2, 5, 6, 7])  # a block around slots 3-4
@@ -142,12 +146,13 @@ def test_panel_stays_and_meetings_close_up_around_it(tmp_path):
 
 def test_fixed_rows_keep_their_slot(tmp_path):
     event = _star(tmp_path, 8)
-    av, mo, po = model_parts(event)
+    prep = prepare(event)
+    mo = prep.mo
     start = _choice(event, mo, {("A", "B"): 0, ("A", "C"): 2, ("A", "D"): 5, ("A", "E"): 7})
     keep_b = next(i for i in start.meetings if mo.pairs[int(mo.rows["pair"].iat[i])] == ("A", "B"))
-    out = compact_days(event, av, mo, po, start, time_limit=10, workers=1, fixed_rows=(keep_b,))
+    out = compact_days(prep, start, time_limit=10, workers=1, fixed_rows=(keep_b,))
     assert keep_b in out.choice.meetings
-    schedule = _schedule_of(event, av, mo, po, out.choice)
+    schedule = _schedule_of(prep, out.choice)
     assert sorted(m.slot for m in schedule.meetings) == [0, 1, 2, 3]
 
 
@@ -180,7 +185,8 @@ def test_the_model_prices_every_timing_like_the_contract(tmp_path):
             sessions=rows,
             tables=3,
         )
-        av, mo, po = model_parts(event)
+        prep = prepare(event)
+        mo = prep.mo
         slot_count = len(event.slots)
         assert slot_count == days * slots
         rng = random.Random(days)
@@ -192,7 +198,7 @@ def test_the_model_prices_every_timing_like_the_contract(tmp_path):
                 continue  # somebody twice at once: not a timing
             tried += 1
             choice = _choice(event, mo, timing)
-            phase = CompactModel(event, av, mo, po, choice)
+            phase = CompactModel(prep, choice)
             breaks, idle = phase.measure(choice.meetings)
             for r in choice.meetings:
                 phase.model.add(phase.lit[int(r)] == 1)
@@ -202,7 +208,7 @@ def test_the_model_prices_every_timing_like_the_contract(tmp_path):
             assert solver.solve(phase.model) == cp_model.OPTIMAL, timing
             assert solver.value(phase.breaks_expr) == breaks, timing
             assert solver.value(phase.idle_expr) == idle, timing
-            figures = quality_figures(event, _schedule_of(event, av, mo, po, choice))
+            figures = quality_figures(event, _schedule_of(prep, choice))
             assert (figures["breaks"], figures["idle_slots"]) == (breaks, idle)
 
 

@@ -23,6 +23,7 @@ from models.meetings.model import build_model
 from models.options.availability import availability
 from models.options.meeting_options import POOL, meeting_options
 from models.options.panel_options import panel_options
+from models.prepared import Prepared
 from tests.helpers.domain_events import at, make_event, person, session
 
 # Slots: 0 09:00, 1 09:20, 2 09:40 (S1); 3 13:00, 4 13:20, 5 13:40 (S2).
@@ -342,12 +343,12 @@ def test_both_phases_state_the_rules_with_the_same_functions(monkeypatch):
             return _real(m, *args, **kw)
 
         monkeypatch.setattr(rules, name, spy)
-    build_model(event, av, mo, po)
+    build_model(Prepared(event, av, mo, po))
     phase1 = sorted(called)
     called.clear()
     t = Tiny(event)
     chosen = (t.row("A", "B", 0), t.row("C", "D", 1))
-    CompactModel(event, av, mo, po, Choice(chosen, (), ()))
+    CompactModel(Prepared(event, av, mo, po), Choice(chosen, (), ()))
     assert {n for n, _ in phase1} == {n for n, _ in called} == {
         "one_place", "one_per_table", "pair_once", "max_consecutive"
     }  # fmt: skip
@@ -358,7 +359,7 @@ def test_both_phases_state_the_rules_with_the_same_functions(monkeypatch):
 def _phase2_allows(event, chosen, timing) -> bool:
     t = Tiny(event)
     rows = [t.row(*x) for x in chosen]
-    phase = CompactModel(event, t.av, t.mo, t.po, Choice(tuple(sorted(rows)), (), ()))
+    phase = CompactModel(Prepared(event, t.av, t.mo, t.po), Choice(tuple(sorted(rows)), (), ()))
     on = {t.row(*x) for x in timing}
     for r, lit in phase.lit.items():
         phase.model.add(lit == int(r in on))

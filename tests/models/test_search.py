@@ -9,19 +9,18 @@ import random
 import pytest
 from ortools.sat.python import cp_model
 
-from models import solve as solve_module
 from models.choice import Choice
 from models.meetings.bound import phase1_bound
 from models.meetings.hint import complete_hint, set_hint
 from models.meetings.lns import improve
-from models.meetings.model import build_model
+from models.meetings.model import build_model, objective_of
+from models.prepared import prepare
 from models.solve import solve
 from models.weights import FAIRNESS, meeting_value
 from tests.helpers.events import (
     DAY,
     assert_checked,
     make_event,
-    model_parts,
     people,
     session_rows,
     wants,
@@ -30,8 +29,7 @@ from tests.helpers.events import (
 
 def _optimum(event) -> float:
     """The proven optimum of the phase-1 model (small events only)."""
-    av, mo, po = model_parts(event)
-    built = build_model(event, av, mo, po)
+    built = build_model(prepare(event))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 20
@@ -83,18 +81,18 @@ def _random_event(tmp_path, seed: int):
 def test_bound_is_never_below_the_proven_optimum(tmp_path, seed):
     event = _random_event(tmp_path, seed)
     optimum = _optimum(event)
-    found = phase1_bound(event, *model_parts(event))
+    found = phase1_bound(prepare(event))
     assert found is not None and found.status == "MPSOLVER_OPTIMAL"
     assert found.bound >= optimum
     # and it says something: well below "every pair meets, everyone gets every bonus"
-    av, mo, po = model_parts(event)
+    mo = prepare(event).mo
     trivial = mo.rows.drop_duplicates("pair")["value"].sum() + len(event.attendees) * sum(FAIRNESS)
     assert found.bound < trivial
 
 
 def test_bound_is_exact_when_nothing_competes(tmp_path):
     event = make_event(tmp_path, attendees=people("A", "B"), requests=wants(("A", "B", 4)))
-    found = phase1_bound(event, *model_parts(event))
+    found = phase1_bound(prepare(event))
     assert found.bound == meeting_value(4, False) + 2 * FAIRNESS[0] == _optimum(event)
 
 
@@ -109,29 +107,29 @@ def test_bound_sees_that_three_people_cannot_all_meet_in_one_slot(tmp_path):
         sessions=session_rows(("S1", "09:00", "09:20")),
     )
     one = meeting_value(3, False) + 2 * FAIRNESS[0]
-    found = phase1_bound(event, *model_parts(event))
+    found = phase1_bound(prepare(event))
     assert _optimum(event) == one
     assert one <= found.bound <= 1.5 * one
 
 
 def _start_from_nothing(event):
     """The model, and a complete assignment with no meeting at all (feasible, poor)."""
-    av, mo, po = model_parts(event)
-    built = build_model(event, av, mo, po)
+    prep = prepare(event)
+    built = build_model(prep)
     values = complete_hint(built, Choice((), (), ()))
-    return built, mo, po, values
+    return built, prep, values
 
 
 def test_lns_improves_a_poor_start_reproducibly_and_keeps_the_rules(tmp_path):
     full = _random_event(tmp_path, 4)
     event = dataclasses.replace(full, panels=(), panel_choices=())
-    built, mo, po, values = _start_from_nothing(event)
-    start = solve_module._value(built, values)
-    runs = [improve(built, mo, po, values, start, seconds=3, workers=1, seed=5) for _ in range(2)]
+    built, prep, values = _start_from_nothing(event)
+    start = objective_of(built, values)
+    runs = [improve(built, prep, values, start, seconds=3, workers=1, seed=5) for _ in range(2)]
     assert runs[0].objective > start and runs[0].improvements >= 1
     assert runs[0].objective == runs[1].objective
     assert (runs[0].values == runs[1].values).all()
-    assert runs[0].objective <= phase1_bound(event, *model_parts(event)).bound
+    assert runs[0].objective <= phase1_bound(prepare(event)).bound
     # the improved assignment is a real schedule: CP-SAT accepts it with every variable fixed
     set_hint(built, runs[0].values)
     solver = cp_model.CpSolver()
@@ -145,6 +143,6 @@ def test_solve_reports_the_lp_bound_and_a_consistent_gap(tmp_path):
     event = _random_event(tmp_path, 5)
     schedule = solve(event, time_limit=4, workers=1, seed=0)
     stats = schedule.stats
-    assert stats.objective <= stats.bound <= phase1_bound(event, *model_parts(event)).bound
+    assert stats.objective <= stats.bound <= phase1_bound(prepare(event)).bound
     assert stats.gap == pytest.approx((stats.bound - stats.objective) / stats.objective)
     assert_checked(event, schedule, tmp_path)

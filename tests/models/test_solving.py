@@ -98,16 +98,12 @@ def test_greedy_hint_is_complete_and_keeps_every_hard_rule(small):
     from models.meetings.greedy import greedy
     from models.meetings.hint import complete_hint, set_hint
     from models.meetings.model import build_model
-    from models.options.availability import availability
-    from models.options.meeting_options import meeting_options
-    from models.options.panel_options import panel_options
+    from models.prepared import prepare
 
     _, event = small
-    av = availability(event)
-    mo, _ = meeting_options(event, av)
-    po, _ = panel_options(event, av)
-    built = build_model(event, av, mo, po)
-    choice = greedy(event, av, mo, po)
+    prep = prepare(event)
+    built = build_model(prep)
+    choice = greedy(prep)
     set_hint(built, complete_hint(built, choice))
     hint = built.model.proto.solution_hint
     assert sorted(hint.vars) == list(range(len(built.model.proto.variables)))
