@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from models.domain import Event
 from models.options.availability import Availability
 from models.options.meeting_options import NO_PIN, POOL, MeetingOptions, pin_label
+from models.options.panel_options import NO_MODERATOR
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ def panel_capacity(model: cp_model.CpModel, event: Event, po, seat: list) -> Non
     for s, st in enumerate(po.seats):
         seats_of.setdefault(po.options[st.option].panel, []).append(s)
     for p, seats in sorted(seats_of.items()):
-        room = event.panels[p].capacity - (1 if po.moderator[p] >= 0 else 0)
+        room = event.panels[p].capacity - (1 if po.moderator[p] != NO_MODERATOR else 0)
         if len(seats) > room:
             model.add(lin_sum(seat[s] for s in seats) <= max(room, 0))
 
@@ -215,7 +216,7 @@ def panel_literals(po, option: list, seat: list):
     """(attendee, option, literal) for everyone a panel option would occupy (for H1)."""
     for o, opt in enumerate(po.options):
         mod = po.moderator[opt.panel]
-        if mod >= 0:
+        if mod != NO_MODERATOR:
             yield mod, opt, option[o]
     for s, st in enumerate(po.seats):
         yield st.attendee, po.options[st.option], seat[s]

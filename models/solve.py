@@ -33,6 +33,7 @@ from models.meetings.keep_previous import KeepPrevious, add_keep_previous
 from models.meetings.lns import improve
 from models.meetings.model import Built, build_model, objective_of
 from models.options.meeting_options import MeetingOptions
+from models.options.panel_options import NO_MODERATOR
 from models.prepared import Prepared, prepare
 
 __all__ = ["Infeasible", "Progress", "default_time_limit", "solve", "to_schedule"]
@@ -258,7 +259,7 @@ def to_schedule(
         opt = po.options[o]
         mod = po.moderator[opt.panel]
         seated = sorted(po.seats[s].attendee for s in choice.seats if po.seats[s].option == o)
-        members = ([mod] if mod >= 0 else []) + seated
+        members = ([mod] if mod != NO_MODERATOR else []) + seated
         ids = tuple(event.attendees[x].id for x in members)
         runs.append(PanelRun(event.panels[opt.panel].id, opt.start, opt.end, ids))
     runs.sort(key=lambda r: (r.start, r.panel))

@@ -29,7 +29,7 @@ from ortools.sat.python import cp_model
 from models import rules
 from models.choice import Choice
 from models.options.meeting_options import NO_PIN
-from models.options.panel_options import PanelOptions
+from models.options.panel_options import NO_MODERATOR, PanelOptions
 from models.prepared import Prepared
 
 
@@ -314,7 +314,7 @@ def _panel_members(po: PanelOptions, choice: Choice):
     """(attendee, option) for everyone in each chosen panel option."""
     for o in choice.options:
         mod = po.moderator[po.options[o].panel]
-        if mod >= 0:
+        if mod != NO_MODERATOR:
             yield mod, o
     for s in choice.seats:
         yield po.seats[s].attendee, po.seats[s].option

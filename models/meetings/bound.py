@@ -38,8 +38,8 @@ import numpy as np
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from models import weights
-from models.options.meeting_options import POOL
-from models.options.panel_options import PanelOptions
+from models.options.meeting_options import NO_PIN, POOL
+from models.options.panel_options import NO_MODERATOR, PanelOptions
 from models.prepared import Prepared
 
 INF = math.inf
@@ -149,7 +149,7 @@ def _relaxation(prep: Prepared) -> _Lp:
     ya, yb = rows["a"].to_numpy()[first], rows["b"].to_numpy()[first]
     ypair, ygroup = ykey // n_groups, ykey % n_groups
     ytclass = rows["tclass"].to_numpy()[first]
-    pinned = rows["pin"].to_numpy()[first] >= 0
+    pinned = rows["pin"].to_numpy()[first] != NO_PIN
     y = lp.vars(rows["value"].to_numpy()[first], pinned.astype(float), 1.0, len(ykey))
     lp.rows(ypair, y, 1.0, -INF, 1.0)
     who, ycol = np.concatenate([ya, yb]), np.concatenate([y, y])
@@ -170,7 +170,10 @@ def _relaxation(prep: Prepared) -> _Lp:
         )
         seat_panel = np.array([po.options[s.option].panel for s in po.seats])
         rooms = np.array(
-            [event.panels[p].capacity - (po.moderator[p] >= 0) for p in range(len(event.panels))]
+            [
+                event.panels[p].capacity - (po.moderator[p] != NO_MODERATOR)
+                for p in range(len(event.panels))
+            ]
         )
         uniq = np.unique(seat_panel)
         lp.rows(seat_panel, seat, 1.0, -INF, np.maximum(rooms[uniq], 0))
@@ -254,7 +257,9 @@ def _relaxation(prep: Prepared) -> _Lp:
 def _panel_users(po: PanelOptions, opt: np.ndarray, seat: np.ndarray):
     """(attendee, option) and the LP column that occupies them: moderators, then seats."""
     mods = [
-        (po.moderator[o.panel], i) for i, o in enumerate(po.options) if po.moderator[o.panel] >= 0
+        (po.moderator[o.panel], i)
+        for i, o in enumerate(po.options)
+        if po.moderator[o.panel] != NO_MODERATOR
     ]
     yield mods, [opt[i] for _, i in mods]
     seats = [(s.attendee, s.option) for s in po.seats]

@@ -17,9 +17,11 @@ from models import weights
 from models.choice import Choice
 from models.domain import Event, Schedule
 from models.options.availability import Availability
-from models.options.meeting_options import POOL, MeetingOptions
-from models.options.panel_options import PanelOptions
+from models.options.meeting_options import NO_PIN, POOL, MeetingOptions
+from models.options.panel_options import NO_MODERATOR, PanelOptions
 from models.prepared import Prepared
+
+NOTHING_YET = -1  # first/last position of a day without any activity so far
 
 
 def greedy(prep: Prepared, previous: Schedule | None = None) -> Choice:
@@ -28,14 +30,14 @@ def greedy(prep: Prepared, previous: Schedule | None = None) -> Choice:
     state = _State(event, av, mo)
     rows = mo.rows
     pin = rows["pin"].to_numpy()
-    for i in np.flatnonzero(pin >= 0):
+    for i in np.flatnonzero(pin != NO_PIN):
         state.take(int(i))
     options, seats = _panels(event, po, state, previous)
 
     pair = rows["pair"].to_numpy()
     value = rows["value"].to_numpy()
     slot = rows["slot"].to_numpy()
-    free = np.flatnonzero(pin < 0)
+    free = np.flatnonzero(pin == NO_PIN)
     by_pair: dict[int, list[int]] = {}
     for i in free[np.lexsort((slot[free], pair[free]))]:
         by_pair.setdefault(int(pair[i]), []).append(int(i))
@@ -105,7 +107,7 @@ class _State:
         self.host_used: set[tuple[int, int]] = set()
         self.count = np.zeros(n_att, dtype=int)
         pins = np.zeros(n_att, dtype=int)
-        for i in np.flatnonzero(rows["pin"].to_numpy() >= 0):
+        for i in np.flatnonzero(rows["pin"].to_numpy() != NO_PIN):
             pins[self.a[i]] += 1
             pins[self.b[i]] += 1
         big = np.iinfo(np.int64).max
@@ -125,8 +127,9 @@ class _State:
         for d, slots in enumerate(self.day_slots):
             self.day_of[slots] = d
             self.pos_of[slots] = np.arange(len(slots))
-        self.first = np.full((n_att, len(days)), -1, dtype=int)
-        self.last = np.full((n_att, len(days)), -1, dtype=int)
+        # position of each attendee's first and last activity per day, NOTHING_YET before one
+        self.first = np.full((n_att, len(days)), NOTHING_YET, dtype=int)
+        self.last = np.full((n_att, len(days)), NOTHING_YET, dtype=int)
 
     def fits(self, i: int) -> bool:
         a, b, s = self.a[i], self.b[i], self.slot[i]
@@ -158,7 +161,7 @@ class _State:
         total = 0
         for who in (self.a[i], self.b[i]):
             first, last = self.first[who, day], self.last[who, day]
-            if first < 0:
+            if first == NOTHING_YET:
                 continue
             if pos < first or pos > last:
                 gap = first - pos - 1 if pos < first else pos - last - 1
@@ -174,7 +177,7 @@ class _State:
 
     def _mark(self, who: int, s: int) -> None:
         day, pos = self.day_of[s], self.pos_of[s]
-        if self.first[who, day] < 0 or pos < self.first[who, day]:
+        if self.first[who, day] == NOTHING_YET or pos < self.first[who, day]:
             self.first[who, day] = pos
         self.last[who, day] = max(self.last[who, day], pos)
 
@@ -228,7 +231,7 @@ def _panels(
 
         def ok(o: int, panel=panel, mod=mod, room=room) -> bool:
             opt = po.options[o]
-            if mod >= 0 and not state.free_for_panel(mod, opt):
+            if mod != NO_MODERATOR and not state.free_for_panel(mod, opt):
                 return False
             taken = room_times.get(room, []) if room else []
             return all(not (s < opt.end and opt.start < e) for s, e in taken)
@@ -239,9 +242,9 @@ def _panels(
         chosen.append(o)
         if room:
             room_times.setdefault(room, []).append((opt.start, opt.end))
-        if mod >= 0:
+        if mod != NO_MODERATOR:
             state.join_panel(mod, opt)
-        left = panel.capacity - (1 if mod >= 0 else 0)
+        left = panel.capacity - (1 if mod != NO_MODERATOR else 0)
         ids = [x.id for x in event.attendees]
         candidates = sorted(
             seats_at.get(o, []),

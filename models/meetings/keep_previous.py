@@ -20,6 +20,7 @@ import numpy as np
 from models import weights
 from models.domain import Schedule
 from models.meetings.model import Built
+from models.options.meeting_options import NO_PIN
 from models.prepared import Prepared
 
 
@@ -93,7 +94,7 @@ def _previous_literals(built: Built, prep: Prepared, valid: Schedule) -> dict[in
     rows = mo.rows
     pair_of = {k: i for i, k in enumerate(mo.pairs)}
     pair, slot, pin = (rows[c].to_numpy() for c in ("pair", "slot", "pin"))
-    row_at = {(int(pair[i]), int(slot[i])): i for i in np.flatnonzero(pin < 0)}
+    row_at = {(int(pair[i]), int(slot[i])): i for i in np.flatnonzero(pin == NO_PIN)}
     items: dict[int, list] = {}
     for m in valid.meetings:
         p = pair_of.get((m.a, m.b))

@@ -10,6 +10,9 @@ import numpy as np
 
 from models.domain import Event
 
+NOT_A_HOST = -1  # host_table of an attendee who hosts no table
+UNKNOWN_TABLE = -2  # host_table of a host whose table does not exist: they cannot meet
+
 
 @dataclass(frozen=True)
 class Availability:
@@ -21,7 +24,7 @@ class Availability:
     event: Event
     present: np.ndarray  # bool [attendee, slot]: registered, in one of their sessions, not away
     usable: np.ndarray  # bool [table, slot]: the table stands in the slot's session
-    host_table: np.ndarray  # int [attendee]: index of the host table, -1 when not a host
+    host_table: np.ndarray  # int [attendee]: the host table's index, NOT_A_HOST, UNKNOWN_TABLE
     pool: np.ndarray  # bool [table]: no attendee hosts it, so any meeting may use it
 
     @cached_property
@@ -91,7 +94,7 @@ def availability(event: Event) -> Availability:
         usable[t] = _slot_mask(event, table.sessions)
 
     t_index = {t.id: i for i, t in enumerate(event.tables)}
-    host_table = np.full(len(event.attendees), -1, dtype=int)
+    host_table = np.full(len(event.attendees), NOT_A_HOST, dtype=int)
     pool = np.ones(len(event.tables), dtype=bool)
     for i, att in enumerate(event.attendees):
         if att.host_table is None:
@@ -101,5 +104,5 @@ def availability(event: Event) -> Availability:
             # A cancelled host's table stays reserved: the contract gives it to its host only.
             pool[t] = False
         if not att.cancelled:
-            host_table[i] = t if t >= 0 else -2  # -2: hosts at an unknown table, cannot meet
+            host_table[i] = t if t >= 0 else UNKNOWN_TABLE
     return Availability(event, present, usable, host_table, pool)

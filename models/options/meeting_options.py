@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from models.domain import Event, Pin
-from models.options.availability import Availability
+from models.options.availability import NOT_A_HOST, Availability
 from models.weights import meeting_value
 
 POOL = -1  # table class of a meeting that takes any free non-host table
@@ -121,7 +121,7 @@ def _table_class(av: Availability, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     a_ok = usable[np.where(ha >= 0, ha, -1)]
     b_ok = usable[np.where(hb >= 0, hb, -1)]
     pool_ok = np.broadcast_to(av.pool_tables_per_slot > 0, a_ok.shape)
-    neither = ((ha == -1) & (hb == -1))[:, None]
+    neither = ((ha == NOT_A_HOST) & (hb == NOT_A_HOST))[:, None]
     out = np.full(a_ok.shape, NO_TABLE, dtype=int)
     out = np.where(neither & pool_ok, POOL, out)
     out = np.where(b_ok, hb[:, None], out)
@@ -161,7 +161,7 @@ def _pinned(event: Event, av: Availability):
 
 
 def _pin_table(event: Event, av: Availability, pin: Pin, a: int, b: int, slot: int):
-    hosts = [int(av.host_table[x]) for x in (a, b) if av.host_table[x] != -1]
+    hosts = [int(av.host_table[x]) for x in (a, b) if av.host_table[x] != NOT_A_HOST]
     if pin.table is None:
         if not hosts:
             return (POOL, None) if av.pool_tables_per_slot[slot] > 0 else (0, "no table free")

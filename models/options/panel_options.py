@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from models.domain import Event, Panel
 from models.options.availability import Availability
 
+NO_MODERATOR = -1  # PanelOptions.moderator of a panel without one
+_UNREGISTERED = -2  # a moderator who is not a registered attendee (the panel is refused)
+
 
 @dataclass(frozen=True)
 class PanelOption:
@@ -45,7 +48,7 @@ class Seat:
 class PanelOptions:
     options: tuple[PanelOption, ...]
     seats: tuple[Seat, ...]
-    moderator: tuple[int, ...]  # per panel: attendee position, -1 when none
+    moderator: tuple[int, ...]  # per panel: attendee position, NO_MODERATOR when none
 
 
 def panel_label(panel: Panel) -> str:
@@ -66,10 +69,10 @@ def panel_options(event: Event, av: Availability) -> tuple[PanelOptions, list[st
     problems: list[str] = []
     idx = av.attendee_index
     for p, panel in enumerate(event.panels):
-        mod = idx.get(panel.moderator, -2) if panel.moderator else -1
+        mod = idx.get(panel.moderator, _UNREGISTERED) if panel.moderator else NO_MODERATOR
         moderators.append(mod)
         label = panel_label(panel)
-        if mod == -2:
+        if mod == _UNREGISTERED:
             problems.append(f"{label}: the moderator is not a registered attendee")
             continue
         if mod >= 0 and event.attendees[mod].cancelled:
