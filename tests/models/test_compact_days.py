@@ -212,6 +212,7 @@ def test_the_model_prices_every_timing_like_the_contract(tmp_path):
             assert (figures["breaks"], figures["idle_slots"]) == (breaks, idle)
 
 
+@pytest.mark.slow  # research events
 @pytest.mark.parametrize(
     ("name", "meetings"),
     [

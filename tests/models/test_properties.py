@@ -8,6 +8,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -130,6 +131,7 @@ def registrations(draw) -> dict[str, list[dict]]:
     return sheets
 
 
+@pytest.mark.slow  # property test: many generated events
 @settings(
     max_examples=30,
     deadline=None,

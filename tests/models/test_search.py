@@ -120,6 +120,7 @@ def _start_from_nothing(event):
     return built, prep, values
 
 
+@pytest.mark.slow
 def test_lns_improves_a_poor_start_reproducibly_and_keeps_the_rules(tmp_path):
     full = _random_event(tmp_path, 4)
     event = dataclasses.replace(full, panels=(), panel_choices=())
