@@ -26,7 +26,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from models import cpsat
-from models.cpsat import DETERMINISTIC_PER_SECOND
+from models.cpsat import DETERMINISTIC_PER_SECOND, interrupted
 from models.meetings.model import Built
 from models.prepared import Prepared
 
@@ -100,10 +100,10 @@ def improve(
         shortest = took if rounds == 0 else min(shortest, took)
         rounds += 1
         spent += solver.response_proto.deterministic_time
+        if interrupted(solver, status, workers):  # Ctrl-C: the one rule of models/cpsat.py
+            return Improved(best, value, rounds, better, True)
         if status == cp_model.OPTIMAL:
             size = int(size * 1.2)
-        elif solver.wall_time < 0.5 * limit and status != cp_model.INFEASIBLE:
-            return Improved(best, value, rounds, better, True)  # Ctrl-C
         else:
             size = max(200, int(size / 1.3))
         if status == cp_model.UNKNOWN:

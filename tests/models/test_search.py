@@ -11,12 +11,14 @@ from ortools.sat.python import cp_model
 
 from models.choice import Choice
 from models.meetings.bound import phase1_bound
+from models.meetings.greedy import greedy
 from models.meetings.hint import complete_hint, set_hint
 from models.meetings.lns import improve
 from models.meetings.model import build_model, objective_of
 from models.prepared import prepare
 from models.solve import solve
 from models.weights import FAIRNESS, meeting_value
+from scheduler.registration.read import read_workbook
 from tests.helpers.events import (
     DAY,
     assert_checked,
@@ -25,6 +27,7 @@ from tests.helpers.events import (
     session_rows,
     wants,
 )
+from tests.helpers.paths import EXAMPLE
 
 
 def _optimum(event) -> float:
@@ -147,3 +150,15 @@ def test_solve_reports_the_lp_bound_and_a_consistent_gap(tmp_path):
     assert stats.objective <= stats.bound <= phase1_bound(prepare(event)).bound
     assert stats.gap == pytest.approx((stats.bound - stats.objective) / stats.objective)
     assert_checked(event, schedule, tmp_path)
+
+
+def test_one_worker_lns_rounds_ending_on_the_deterministic_clock_are_not_ctrl_c():
+    # With one worker a round stops on CP-SAT's deterministic clock, after little wall time;
+    # LNS once took that for Ctrl-C and stopped the whole run after its first round.
+    event = read_workbook(EXAMPLE).event
+    prep = prepare(event)
+    built = build_model(prep)
+    values = complete_hint(built, greedy(prep))
+    found = improve(built, prep, values, objective_of(built, values), seconds=3, workers=1)
+    assert not found.interrupted
+    assert found.rounds >= 2
