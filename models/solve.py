@@ -3,7 +3,7 @@
 Steps: availability grids -> meeting and panel options (items impossible on their own raise
 `Infeasible`) -> pins and panels checked on their own (a clash raises `Infeasible` with the
 smallest clashing set) -> full model -> greedy schedule as a complete hint -> CP-SAT ->
-concrete tables. A second phase (models/compact_days.py) then re-times the chosen meetings
+concrete tables. A second phase (models/compact_days/) then re-times the chosen meetings
 for compact days (fewest breaks, then idle slots) without changing which ones. Ctrl-C stops
 the search and keeps the best schedule found (CP-SAT's own SIGINT handling,
 `catch_sigint_signal`).
@@ -119,7 +119,7 @@ def solve(
     stopped = interrupted(solver, status, workers)
     if status != cp_model.OPTIMAL and not stopped and (bound is None or objective < bound):
         # CP-SAT's own search rarely improved the greedy start on hundreds of attendees;
-        # small neighbourhoods re-planned one at a time do (models/lns.py).
+        # small neighbourhoods re-planned one at a time do (models/meetings/lns.py).
         def better(value: float, n: int) -> None:
             if progress is not None:
                 elapsed = time.monotonic() - started
@@ -180,7 +180,7 @@ def _kept_rows(mo: MeetingOptions, choice: Choice, keep: KeepPrevious) -> tuple[
 
 
 def _ceiling(prep: Prepared, keep: KeepPrevious | None, limit: float) -> float | None:
-    """Our own valid bound (models/bound.py): CP-SAT's stayed near 2.5x the optimum on 300
+    """Our own valid bound (models/meetings/bound.py): CP-SAT's stayed near 2.5x the optimum on 300
     attendees. Not with `--keep flexible`, whose objective also rewards kept items."""
     if keep is not None and keep.flexible:
         return None
@@ -198,7 +198,7 @@ def _run(built: Built, seconds: float, workers: int, seed: int, progress, ceilin
     callback = _Reporter(progress, ceiling) if progress or ceiling is not None else None
     status = solver.solve(built.model, callback)
     if callback is not None and callback.at_ceiling:
-        status = cp_model.OPTIMAL  # proven by models/bound.py, not by CP-SAT
+        status = cp_model.OPTIMAL  # proven by models/meetings/bound.py, not by CP-SAT
     return solver, status
 
 

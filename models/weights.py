@@ -22,7 +22,7 @@ MIN_MEETINGS_SHORTFALL = 10 * (5 * MEETING_MUTUAL) + FAIRNESS[0] * 2
 PANEL_SEAT = 120
 
 # 5. Compact days: a break (a run of idle slots) and each idle slot. Minimised in a second
-#    phase with the meetings fixed (models/compact_days.py), so they never cost a meeting.
+#    phase with the meetings fixed (models/compact_days/), so they never cost a meeting.
 BREAK = 20
 IDLE_SLOT = 1
 

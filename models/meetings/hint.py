@@ -1,7 +1,7 @@
 """Turn a schedule in option terms into a complete solver hint: a value for every variable.
 
 CP-SAT only starts from a hint at once when the hint is complete and has no duplicates, so
-every auxiliary variable is computed from its recorded definition (see build_model.Built).
+every auxiliary variable is computed from its recorded definition (see meetings/model.py Built).
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def add_keep_previous(built: Built, prep: Prepared, keep: KeepPrevious) -> KeepT
         for lit in items[who]:
             if lit is not None and lit.index not in used:
                 used.add(lit.index)
-                # Maximised objective stored negated (see build_model._maximize).
+                # Maximised objective stored negated (see models/meetings/model.py _maximize).
                 objective.vars.append(lit.index)
                 objective.coeffs.append(-weights.MOVED_ITEM)
     big = _objective_bound(model) + 1

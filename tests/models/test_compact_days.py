@@ -1,4 +1,4 @@
-"""Phase 2 (models/compact_days.py): same meetings and panels, re-timed for compact days."""
+"""Phase 2 (models/compact_days/): same meetings and panels, re-timed for compact days."""
 
 from __future__ import annotations
 
