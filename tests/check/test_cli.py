@@ -13,7 +13,8 @@ from scheduler.cli import main
 from scheduler.exports.schedule.meetings_panels import write_schedule
 from scheduler.registration.read import read_workbook
 from scheduler.registration.write import write_registration
-from tests.helpers.domain_events import DAY, base_schedule
+from tests.helpers.domain_events import base_schedule
+from tests.helpers.events import DAY
 
 
 def t(hhmm: str) -> dt.time:

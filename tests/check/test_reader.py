@@ -13,9 +13,11 @@ from scheduler.check import check_workbook
 from scheduler.exports.schedule.meetings_panels import write_schedule
 from scheduler.exports.schedule.reader import ident, parse_date, parse_time
 from scheduler.figures import quality_figures
-from tests.helpers.domain_events import base_event, base_schedule, make_event, person, session
+from tests.helpers.domain_events import base_event, base_schedule, event_in_memory, person, session
+from tests.helpers.events import DAY
 
-TEXT_DATES = ["2026-03-04", "04.03.2026", "4/3/2026"]
+# The base event's day written the ways people type it (day first, as in Europe).
+TEXT_DATES = [DAY.isoformat(), DAY.strftime("%d.%m.%Y"), f"{DAY.day}/{DAY.month}/{DAY.year}"]
 TEXT_TIMES = {dt.time(9, 0): "9:00 AM", dt.time(13, 20): "1:20 pm", dt.time(9, 20): "09:20"}
 
 
@@ -43,7 +45,7 @@ def test_text_cells_odd_headers_and_extra_columns_are_read(tmp_path):
 
 
 def test_numeric_ids_match_text_ids(tmp_path):
-    event = make_event(
+    event = event_in_memory(
         [session("S1", "09:00", "10:00")],
         [person("17"), person("18")],
         [Request("17", "18", 4)],
@@ -53,7 +55,7 @@ def test_numeric_ids_match_text_ids(tmp_path):
     ws = wb.active
     ws.title = "Meetings"
     ws.append(["date", "start", "end", "table", "room", "a", "b"])
-    ws.append([dt.date(2026, 3, 4), dt.time(9, 0), dt.time(9, 20), 5.0, "Hall", 17, 18.0])
+    ws.append([DAY, dt.time(9, 0), dt.time(9, 20), 5.0, "Hall", 17, 18.0])
     wb.create_sheet("Panels").append(["panel", "date", "start", "end", "attendee", "role"])
     wb.save(tmp_path / "other-tool.xlsx")
 

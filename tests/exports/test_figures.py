@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from models.domain import (
@@ -17,9 +19,10 @@ from models.domain import (
 from scheduler.check import check_workbook
 from scheduler.exports.schedule.meetings_panels import write_schedule
 from scheduler.figures import FIGURE_NAMES, quality_figures
-from tests.helpers.domain_events import at, make_event, person, session
+from tests.helpers.domain_events import event_in_memory, person, session
+from tests.helpers.events import DAY, at
 
-DAY2 = at("00:00").date().replace(day=5)
+DAY2 = DAY + dt.timedelta(days=1)
 
 
 def event_and_schedule():
@@ -51,7 +54,7 @@ def event_and_schedule():
         Request("N", "X", 2),  # weight 2, not met: N is in a candidate pair, meets nobody
         Request("Q", "X", 5),  # Q cancelled: no candidate
     ]
-    event = make_event(
+    event = event_in_memory(
         sessions,
         attendees,
         requests,

@@ -1,6 +1,6 @@
 """Hand-made events and schedules for the checker, figures and schedule-writer tests.
 
-`make_event` resolves what the registration reader would (slots, pairs, blank session
+`event_in_memory` resolves what the registration reader would (slots, pairs, blank session
 lists) with a few lines of its own, so these tests need neither the reader nor the model.
 `base_event`/`base_schedule` are one small event and a schedule of it that keeps every
 hard rule; the tamper tests edit its workbook one rule at a time.
@@ -31,12 +31,7 @@ from models.domain import (
     Unavailability,
 )
 from scheduler.registration.requests import derive_pairs
-
-DAY = dt.date(2026, 3, 4)
-
-
-def at(hhmm: str, day: dt.date = DAY) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.fromisoformat(hhmm))
+from tests.helpers.events import DAY, at
 
 
 def session(sid: str, start: str, end: str, slot: int = 20, change: int = 0, day=DAY) -> Session:
@@ -71,7 +66,7 @@ def pairs_of(
     return derive_pairs(tuple(requests), rank, all_sessions)
 
 
-def make_event(
+def event_in_memory(
     sessions: Sequence[Session],
     attendees: Sequence[Attendee],
     requests: Sequence[Request] = (),
@@ -121,7 +116,7 @@ def person(pid: str, **kw) -> Attendee:
 
 
 def base_event(**settings) -> Event:
-    return make_event(
+    return event_in_memory(
         sessions=[session("S1", "09:00", "10:00"), session("S2", "13:00", "14:00")],
         attendees=[
             person("A1", host_table="T3"),

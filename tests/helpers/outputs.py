@@ -112,7 +112,7 @@ def demo_event(tmp_path: Path, sheets: dict | None = None) -> tuple[Event, Path]
     return read_event(path), path
 
 
-def at(event: Event, hh_mm: str) -> int:
+def slot_index(event: Event, hh_mm: str) -> int:
     """Index of the slot starting at `hh_mm` on the demo day."""
     start = dt.datetime.combine(DAY, dt.time.fromisoformat(hh_mm))
     return event.slot_at[start].index
@@ -122,9 +122,9 @@ def demo_schedule(event: Event) -> Schedule:
     """A valid schedule of the demo: three meetings and the panel in the afternoon."""
     return Schedule(
         meetings=(
-            Meeting("A1", "A2", at(event, "09:00"), "T1"),
-            Meeting("A1", "A3", at(event, "09:40"), "T2", origin="pinned"),
-            Meeting("A2", "A8", at(event, "09:20"), "T3"),
+            Meeting("A1", "A2", slot_index(event, "09:00"), "T1"),
+            Meeting("A1", "A3", slot_index(event, "09:40"), "T2", origin="pinned"),
+            Meeting("A2", "A8", slot_index(event, "09:20"), "T3"),
         ),
         panels=(
             PanelRun(

@@ -24,7 +24,8 @@ from models.options.availability import availability
 from models.options.meeting_options import POOL, meeting_options
 from models.options.panel_options import panel_options
 from models.prepared import Prepared
-from tests.helpers.domain_events import at, make_event, person, session
+from tests.helpers.domain_events import event_in_memory, person, session
+from tests.helpers.events import at
 
 # Slots: 0 09:00, 1 09:20, 2 09:40 (S1); 3 13:00, 4 13:20, 5 13:40 (S2).
 SESSIONS = [session("S1", "09:00", "10:00"), session("S2", "13:00", "14:00")]
@@ -33,7 +34,7 @@ SESSIONS = [session("S1", "09:00", "10:00"), session("S2", "13:00", "14:00")]
 def _event(attendees=("A", "B", "C", "D"), requests=None, tables=None, **kw):
     people = [a if not isinstance(a, str) else person(a) for a in attendees]
     requests = requests or [Request("A", "B"), Request("C", "D"), Request("A", "C")]
-    return make_event(
+    return event_in_memory(
         SESSIONS, people, requests, tables or [Table("T1", "Hall")], **kw
     )  # one pool table unless told
 
@@ -292,8 +293,8 @@ def test_H4_options_are_slots_and_a_pin_off_the_slots_is_refused():
     av = availability(event)
     mo, problems = meeting_options(event, av)
     assert set(mo.rows["slot"]) <= set(range(len(event.slots)))
-    assert problems == ["Pinned row 2: A and B at 2026-03-04 09:10: that is not the start of a"
-                        " meeting slot"]  # fmt: skip
+    when = f"{at('09:10'):%Y-%m-%d %H:%M}"
+    assert problems == [f"Pinned row 2: A and B at {when}: that is not the start of a meeting slot"]
 
 
 def test_H6_tables_only_where_they_stand():
