@@ -248,6 +248,42 @@ class SolveStats:
     seed: int = 0
     workers: int = 0
     min_meetings_missed: tuple[str, ...] = ()  # attendees whose target was not reached
+    # Phase 1 (meetings, seats, fairness): objective, bound and gap above are its figures.
+    meetings_proven: bool = False  # objective = bound: no schedule scores more
+    # Phase 2 (compact days): the same meetings re-timed; None when it did not run.
+    breaks: int | None = None
+    idle_slots: int | None = None
+    breaks_bound: int | None = None  # no timing of these meetings has fewer breaks
+    breaks_proven: bool = False  # breaks = breaks_bound
+    compact_proven: bool = False  # breaks and then idle slots both proven fewest
+
+    def meetings_text(self) -> str:
+        """Phase 1 in words, e.g. 'meetings: OPTIMAL (objective 127,030 = bound)'."""
+        if self.objective is None:
+            return f"meetings: {self.status}"
+        if self.meetings_proven:
+            return f"meetings: OPTIMAL (objective {self.objective:,.0f} = bound)"
+        if self.bound is None:
+            return f"meetings: not proven (objective {self.objective:,.0f}, no bound)"
+        gap = "" if self.gap is None else f", gap {100 * self.gap:.2f} %"
+        return (
+            f"meetings: not proven (objective {self.objective:,.0f}, bound {self.bound:,.0f}{gap})"
+        )
+
+    def compact_text(self) -> str:
+        """Phase 2 in words, e.g. 'compact days: 5 breaks, 12 idle slots, lower bound 5
+        breaks, proven'."""
+        if self.breaks is None:
+            return "compact days: not run"
+        found = f"compact days: {self.breaks} breaks, {self.idle_slots} idle slots"
+        bound = "" if self.breaks_bound is None else f", lower bound {self.breaks_bound} breaks"
+        if self.compact_proven:
+            proof = "proven"
+        elif self.breaks_proven:
+            proof = "breaks proven, idle slots not"
+        else:
+            proof = "not proven"
+        return f"{found}{bound}, {proof}"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from models import cpsat
 from models.assign_tables import assign_tables
 from models.choice import Choice
-from models.compact_days.search import CompactProgress, compact_days
+from models.compact_days.search import CompactDays, CompactProgress, compact_days
 from models.cpsat import interrupted
 from models.domain import Event, PanelRun, Schedule, SolveStats
 from models.errors import Infeasible
@@ -54,6 +54,8 @@ class Progress:
     seconds: float
     solutions: int
     phase: str = "meetings"  # or "compact days": same meetings, better times
+    breaks: int | None = None  # compact days: breaks and idle slots of the timing so far
+    idle: int | None = None
 
 
 def default_time_limit(event: Event) -> float:
@@ -135,40 +137,56 @@ def solve(
             stats_status = "FEASIBLE"
     if bound is not None and objective >= bound:
         stats_status = "OPTIMAL"  # proven by the LP bound
+    meetings_proven = stats_status == "OPTIMAL"
     choice = _choice(built, values) if stats_status != "GREEDY" else start
+    outcome = None
     if not stopped:
-        choice, stats_status = _compact(
-            prep, choice, stats_status, objective, keep,
+        outcome = _compact(
+            prep, choice, objective, keep,
             max(limit - (time.monotonic() - started), 0.5), workers, seed, progress,
         )  # fmt: skip
+        choice = outcome.choice
+        if stats_status == "OPTIMAL" and outcome.status != "OPTIMAL":
+            stats_status = "FEASIBLE"  # proven optimal only when both phases are
     seconds = time.monotonic() - started
     schedule = to_schedule(
         prep, choice, stats_status, objective, bound, seconds, seed, workers, previous
     )
-    return replace(schedule, stats=replace(schedule.stats, build_seconds=round(build_seconds, 3)))
+    phases = dict(build_seconds=round(build_seconds, 3), meetings_proven=meetings_proven)
+    if outcome is not None:
+        phases.update(
+            breaks=outcome.breaks,
+            idle_slots=outcome.idle,
+            breaks_bound=outcome.breaks_bound,
+            breaks_proven=outcome.breaks_proven,
+            compact_proven=outcome.status == "OPTIMAL",
+        )
+    return replace(schedule, stats=replace(schedule.stats, **phases))
 
 
 def _compact(
-    prep: Prepared, choice, status, objective, keep, seconds, workers, seed, progress
-) -> tuple[Choice, str]:
-    """Phase 2: the same meetings and panels at times that make days compact. The schedule
-    counts as proven optimal only when both phases are."""
+    prep: Prepared, choice, objective, keep, seconds, workers, seed, progress
+) -> CompactDays:
+    """Phase 2: the same meetings and panels at times that make days compact."""
     report = None
     if progress is not None:
         value = objective or 0.0
 
         def report(p: CompactProgress) -> None:
             obj, bnd = value - p.penalty, value - p.bound
-            progress(Progress(obj, bnd, _gap(obj, bnd), p.seconds, p.solutions, "compact days"))
+            progress(
+                Progress(
+                    obj, bnd, _gap(obj, bnd), p.seconds, p.solutions, "compact days",
+                    p.breaks, p.idle,
+                )
+            )  # fmt: skip
 
     fixed = _kept_rows(prep.mo, choice, keep) if keep is not None and keep.flexible else ()
     outcome = compact_days(
         prep, choice, time_limit=seconds, workers=workers, seed=seed,
         fixed_rows=fixed, progress=report,
     )  # fmt: skip
-    if status == "OPTIMAL" and outcome.status != "OPTIMAL":
-        status = "FEASIBLE"
-    return outcome.choice, status
+    return outcome
 
 
 def _kept_rows(mo: MeetingOptions, choice: Choice, keep: KeepPrevious) -> tuple[int, ...]:

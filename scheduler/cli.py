@@ -163,6 +163,7 @@ def schedule(
     from scheduler import pipeline
     from scheduler.exports.folder import OutputExists
     from scheduler.figures import quality_figures
+    from scheduler.progress import ProgressPrinter, final_line
     from scheduler.registration.report import problems_text
 
     out_dir = out_dir or pipeline.default_output(input_file)
@@ -184,16 +185,20 @@ def schedule(
         f"{workers} worker(s), seed {seed} (Ctrl-C stops and keeps the best so far).",
         err=True,
     )
+    printer = ProgressPrinter(options.limit_for(event))
     try:
-        planned = pipeline.plan(event, options, replan=replan, progress=_print_progress)
+        planned = pipeline.plan(event, options, replan=replan, progress=printer)
     except Infeasible as exc:
+        printer.done()
         click.echo("No schedule can keep every hard rule. These clash:", err=True)
         for conflict in exc.conflicts:
             click.echo(f"  {conflict}", err=True)
         sys.exit(EXIT_INFEASIBLE)
     except KeyboardInterrupt:  # Ctrl-C before the search began: there is nothing to keep
+        printer.done()
         click.echo("Stopped before the search began; nothing was written.", err=True)
         sys.exit(EXIT_OTHER)
+    printer.done()
     try:
         pipeline.write(
             out_dir,
@@ -211,7 +216,7 @@ def schedule(
         sys.exit(EXIT_OTHER)
     if planned.changes is not None:
         click.echo(_changes_line(planned.schedule, planned.changes))
-    click.echo(_final_line(planned.schedule, quality_figures(event, planned.schedule), out_dir))
+    click.echo(final_line(planned.schedule, quality_figures(event, planned.schedule), out_dir))
 
 
 def _replan_or_exit(event, previous_file: Path, keep: str):
@@ -268,34 +273,6 @@ def _read_or_exit(input_file: Path, consequence: str):
             err=True,
         )
         sys.exit(EXIT_OTHER)
-
-
-def _print_progress(p) -> None:
-    gap = "-" if p.gap is None else f"{100 * p.gap:.2f} %"
-    bound = "-" if p.bound is None else f"{p.bound:,.0f}"
-    click.echo(
-        f"  {p.seconds:7.1f} s  {p.phase:<12}  solution {p.solutions:3d}"
-        f"  objective {p.objective:,.0f}  bound {bound}  gap {gap}",
-        err=True,
-    )
-
-
-def _final_line(plan, figures: dict, out_dir: Path) -> str:
-    stats = plan.stats
-    gap = "" if stats.gap is None else f", gap {100 * stats.gap:.2f} %"
-    missed = (
-        f"; min_meetings missed by {', '.join(stats.min_meetings_missed)}"
-        if stats.min_meetings_missed
-        else ""
-    )
-    return (
-        f"{stats.status} after {stats.seconds:.1f} s{gap}: {figures['meetings']} meetings "
-        f"of {figures['candidate_pairs']} candidate pairs, weighted_share "
-        f"{figures['weighted_share']:.3f}, mutual_met {figures['mutual_met']}, "
-        f"attendees_without_meetings {figures['attendees_without_meetings']}, "
-        f"breaks {figures['breaks']}, panel_seats {figures['panel_seats']}{missed}. "
-        f"Wrote {out_dir}/"
-    )
 
 
 if __name__ == "__main__":

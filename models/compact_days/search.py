@@ -42,6 +42,8 @@ class CompactDays:
     breaks: int
     idle: int
     seconds: float
+    breaks_bound: int = 0  # no timing of these meetings has fewer breaks
+    breaks_proven: bool = False  # breaks == breaks_bound
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class CompactProgress:
     bound: int
     seconds: float
     solutions: int
+    breaks: int | None = None
+    idle: int | None = None
 
 
 def compact_days(
@@ -77,6 +81,7 @@ def compact_days(
         return CompactDays(
             choice, "OPTIMAL" if phase.trivial else "UNCHANGED", before,
             before if phase.trivial else 0, before_breaks, before_idle, time.monotonic() - started,
+            before_breaks if phase.trivial else 0, phase.trivial,
         )  # fmt: skip
     phase.hint(choice.meetings)
     clock = _Clock(workers, started)  # building this model counts against the limit too
@@ -103,7 +108,7 @@ def compact_days(
             penalty = weights.BREAK * breaks + weights.IDLE_SLOT * idle  # 0, checked plainly
             new = Choice(found, choice.options, choice.seats)
             seconds = time.monotonic() - started
-            return CompactDays(new, "OPTIMAL", penalty, 0, breaks, idle, seconds)
+            return CompactDays(new, "OPTIMAL", penalty, 0, breaks, idle, seconds, 0, True)
         if status == cp_model.INFEASIBLE:  # somebody has an idle slot, so a break
             low = 1
     # Stage A: fewest breaks, minimised from the phase-1 timing. (Probing "at most k breaks"
@@ -133,11 +138,18 @@ def compact_days(
     seconds = time.monotonic() - started
     breaks, idle = phase.measure(found)
     if (breaks, idle) > (before_breaks, before_idle):  # never worse (the hint is kept anyway)
-        return CompactDays(choice, "UNCHANGED", before, bound, before_breaks, before_idle, seconds)
+        low = min(low, before_breaks)
+        return CompactDays(
+            choice, "UNCHANGED", before, bound, before_breaks, before_idle, seconds,
+            low, low >= before_breaks,
+        )  # fmt: skip
     penalty = weights.BREAK * breaks + weights.IDLE_SLOT * idle
     new = Choice(found, choice.options, choice.seats)
     status_name = "OPTIMAL" if proven else "FEASIBLE"
-    return CompactDays(new, status_name, penalty, min(bound, penalty), breaks, idle, seconds)
+    low = min(low, breaks)
+    return CompactDays(
+        new, status_name, penalty, min(bound, penalty), breaks, idle, seconds, low, low >= breaks
+    )
 
 
 def _solve(model, objective, seconds: float, workers: int, seed: int, callback):
@@ -183,20 +195,20 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         breaks, idle = self.value(self._phase.breaks_expr), self.value(self._phase.idle_expr)
-        self._offer(int(weights.BREAK * breaks + weights.IDLE_SLOT * idle))
+        self._offer(int(breaks), int(idle))
 
     def offer_rows(self, rows) -> None:
         """A timing found without the callback (feasibility searches report no values)."""
-        breaks, idle = self._phase.measure(rows)
-        self._offer(weights.BREAK * breaks + weights.IDLE_SLOT * idle)
+        self._offer(*self._phase.measure(rows))
 
-    def _offer(self, penalty: int) -> None:
+    def _offer(self, breaks: int, idle: int) -> None:
+        penalty = weights.BREAK * breaks + weights.IDLE_SLOT * idle
         if self.best is not None and penalty >= self.best:
             return
         self.best, self.count = penalty, self.count + 1
         elapsed = time.monotonic() - self._started
         # Bound 0: a bound on breaks alone says little about the penalty.
-        self._progress(CompactProgress(penalty, 0, elapsed, self.count))
+        self._progress(CompactProgress(penalty, 0, elapsed, self.count, breaks, idle))
 
 
 def _set_cap(constraint, most: int) -> None:

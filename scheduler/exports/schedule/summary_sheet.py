@@ -207,6 +207,18 @@ def _run_rows(schedule: Schedule, input_name: str, input_sha256: str) -> list[Su
             SummaryRow("objective", stats.objective, "value of the schedule to the solver"),
             SummaryRow("best_bound", stats.bound, "no schedule can score above this"),
             SummaryRow("gap", stats.gap, "how far from the bound the schedule may be"),
+            SummaryRow(
+                "meetings_phase",
+                stats.meetings_text(),
+                "phase 1 (which meetings and seats): proven when the objective reaches the bound",
+            ),
+            SummaryRow(
+                "compact_days_phase",
+                stats.compact_text(),
+                "phase 2 (same meetings, better times): breaks, idle slots, their lower bound",
+            ),
+            SummaryRow("breaks_lower_bound", stats.breaks_bound, "no timing has fewer breaks"),
+            SummaryRow("breaks_proven", "yes" if stats.breaks_proven else "no", "breaks = bound"),
             SummaryRow("solve_seconds", round(stats.seconds, 2), "solver time"),
             SummaryRow("seed", stats.seed, "same input, seed and workers: same schedule"),
             SummaryRow("workers", stats.workers, "solver threads"),

@@ -1,0 +1,87 @@
+"""What `sigmeet schedule` prints while it searches and when it is done.
+
+In a terminal (the stream is a TTY) progress is one line rewritten in place with `\\r`: a bar
+over the time limit, the phase, the objective, the gap and, in phase 2, the breaks so far.
+Piped to a file it is one line per improvement, so logs keep the whole story.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+BAR_WIDTH = 20
+
+
+class ProgressPrinter:
+    """Callable given each `models.solve.Progress`; `done()` ends an in-place line."""
+
+    def __init__(self, limit: float, stream: TextIO | None = None):
+        self.limit = max(float(limit), 1e-9)
+        self.stream = stream if stream is not None else sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        self.in_place = bool(isatty and isatty())
+        self.started = time.monotonic()
+        self._width = 0  # of the line last written in place
+
+    def __call__(self, p) -> None:
+        if self.in_place:
+            text = self.bar_line(p, time.monotonic() - self.started)
+            pad = " " * max(self._width - len(text), 0)
+            self.stream.write("\r" + text + pad)
+            self._width = len(text)
+        else:
+            self.stream.write(self.log_line(p) + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        """End the in-place line so that what follows starts on a line of its own."""
+        if self.in_place and self._width:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._width = 0
+
+    def bar_line(self, p, elapsed: float) -> str:
+        share = min(max(elapsed / self.limit, 0.0), 1.0)
+        filled = round(share * BAR_WIDTH)
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        text = f"[{bar}] {elapsed:5.1f}/{self.limit:g} s  {p.phase:<12}"
+        text += f"  objective {p.objective:,.0f}  gap {_gap(p.gap)}"
+        if getattr(p, "breaks", None) is not None:
+            text += f"  breaks {p.breaks}"
+        return text
+
+    @staticmethod
+    def log_line(p) -> str:
+        bound = "-" if p.bound is None else f"{p.bound:,.0f}"
+        text = (
+            f"  {p.seconds:7.1f} s  {p.phase:<12}  solution {p.solutions:3d}"
+            f"  objective {p.objective:,.0f}  bound {bound}  gap {_gap(p.gap)}"
+        )
+        if getattr(p, "breaks", None) is not None:
+            text += f"  breaks {p.breaks}  idle slots {p.idle}"
+        return text
+
+
+def _gap(gap: float | None) -> str:
+    return "-" if gap is None else f"{100 * gap:.2f} %"
+
+
+def final_line(schedule, figures: dict, out_dir) -> str:
+    """The last line: the overall status, each phase plainly, then the contract's figures."""
+    stats = schedule.stats
+    missed = (
+        f"; min_meetings missed by {', '.join(stats.min_meetings_missed)}"
+        if stats.min_meetings_missed
+        else ""
+    )
+    return (
+        f"{stats.status} after {stats.seconds:.1f} s; {stats.meetings_text()}; "
+        f"{stats.compact_text()}: {figures['meetings']} meetings "
+        f"of {figures['candidate_pairs']} candidate pairs, weighted_share "
+        f"{figures['weighted_share']:.3f}, mutual_met {figures['mutual_met']}, "
+        f"attendees_without_meetings {figures['attendees_without_meetings']}, "
+        f"breaks {figures['breaks']}, panel_seats {figures['panel_seats']}{missed}. "
+        f"Wrote {out_dir}/"
+    )
