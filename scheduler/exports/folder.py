@@ -1,4 +1,4 @@
-"""Write a whole output folder: schedule.xlsx, agendas, calendars, zip and contacts.
+"""Write a whole output folder: schedule.xlsx, agendas, calendars, PDFs, zip and contacts.
 
 Everything is written into a temporary folder beside the target and moved into place only
 when complete, so a crash or a full disk never leaves a half-written folder that looks
@@ -13,7 +13,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -36,6 +36,8 @@ from scheduler.exports.parallel import (
     plan_jobs,
     run_jobs,
 )
+from scheduler.exports.pdf.documents import DOCUMENTS
+from scheduler.exports.pdf.fonts import INSTALL_HINT, fonts_available
 from scheduler.exports.schedule.agendas_sheet import build_agendas_sheet
 from scheduler.exports.schedule.changes_sheet import (
     CHANGES_CSV,
@@ -69,8 +71,12 @@ def write_outputs(
     workers: int | None = None,
     changes: Sequence[Change] | None = None,
     previous_calendars: PreviousCalendars | None = None,
+    agenda_urls: Mapping[str, str] | None = None,
 ) -> Path:
     """Write every output file of `schedule` into `out_dir`; return `out_dir`.
+
+    `agenda_urls` (attendee id -> the address of their web agenda) prints a QR code to it
+    on their PDF agenda.
 
     `changes` (a re-plan only) adds the Changes sheet and `changes.csv`;
     `previous_calendars` (a re-plan) makes the calendars update and cancel earlier entries.
@@ -95,6 +101,7 @@ def write_outputs(
             notify=notify,
             changes=changes,
             previous_calendars=previous_calendars,
+            agenda_urls=agenda_urls,
         )
         refuse_unless_forced(out_dir, force)  # someone may have written there meanwhile
         backup = _move_into_place(staging, out_dir)
@@ -116,6 +123,7 @@ def write_folder(
     notify: Callable[[str], None] | None = None,
     changes: Sequence[Change] | None = None,
     previous_calendars: PreviousCalendars | None = None,
+    agenda_urls: Mapping[str, str] | None = None,
 ) -> None:
     """Write all output files into `folder` (which exists).
 
@@ -123,7 +131,10 @@ def write_folder(
     """
     activities = activities_by_attendee(event, schedule)
     people = [a for a in event.attendees if not a.cancelled]
-    files = plan_agenda_files(folder, people)
+    pdfs = fonts_available()
+    if not pdfs and notify is not None:
+        notify(f"No PDFs were written: no Unicode font was found ({INSTALL_HINT}).")
+    files = plan_agenda_files(folder, people, pdf=pdfs)
     if workers is None:
         workers = default_workers(len(files))
     if notify is not None and len(files) >= PARALLEL_FROM:
@@ -134,10 +145,17 @@ def write_folder(
         )
     dtstamp = input_stamp(input_path)
     ctx = OutputContext(
-        folder, event, schedule, activities, input_path, dtstamp, previous_calendars
+        folder,
+        event,
+        schedule,
+        activities,
+        input_path,
+        dtstamp,
+        previous_calendars,
+        agenda_urls=None if agenda_urls is None else dict(agenda_urls),
     )
     writer = partial(write_schedule_job, changes=None if changes is None else tuple(changes))
-    run_jobs(ctx, plan_jobs(files, workers), workers, writer)
+    run_jobs(ctx, plan_jobs(files, workers, DOCUMENTS if pdfs else ()), workers, writer)
     write_zip(folder / ZIP_NAME, folder, files, dtstamp)
     write_contacts(folder / CONTACTS_NAME, event, files)
     if changes is not None:

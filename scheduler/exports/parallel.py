@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from models.domain import Event, Schedule
 from scheduler.exports.agendas.bundle import AgendaFiles, write_agenda_files
 from scheduler.exports.agendas.history import PreviousCalendars
 from scheduler.exports.agendas.items import AgendaItem
+from scheduler.exports.pdf.documents import write_document
 
 # Below this many agendas a process pool costs more than it saves.
 PARALLEL_FROM = 300
@@ -41,17 +42,21 @@ class OutputContext:
     dtstamp: dt.datetime
     # A re-plan: the previous calendars (file paths; the previous schedule only without files).
     previous_calendars: PreviousCalendars | None = None
+    # Attendee id -> their web agenda's address (a QR code on the PDF); None: no codes.
+    agenda_urls: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
 class OutputJob:
-    """Either the schedule workbook (`files` empty) or the agendas of a chunk of attendees."""
+    """The schedule workbook (`files` and `document` empty), one whole-event PDF
+    (`document`: agendas.pdf or tables.pdf) or the agendas of a chunk of attendees."""
 
     files: tuple[AgendaFiles, ...] = ()
+    document: str = ""
 
     @property
     def is_schedule(self) -> bool:
-        return not self.files
+        return not self.files and not self.document
 
 
 ScheduleWriter = Callable[[OutputContext], None]
@@ -64,11 +69,15 @@ def default_workers(agendas: int) -> int:
     return max(1, min(MAX_WORKERS, cpus or 1))
 
 
-def plan_jobs(files: Sequence[AgendaFiles], workers: int) -> list[OutputJob]:
-    """The schedule workbook first (the longest single job), then agenda chunks in order."""
+def plan_jobs(
+    files: Sequence[AgendaFiles], workers: int, documents: Sequence[str] = ()
+) -> list[OutputJob]:
+    """The schedule workbook first (the longest single job), then the whole-event
+    `documents` (PDFs), then agenda chunks in order."""
     chunks = max(1, workers * CHUNKS_PER_WORKER) if workers > 1 else 1
     size = max(1, -(-len(files) // chunks))
     jobs = [OutputJob()]
+    jobs += [OutputJob(document=name) for name in documents]
     jobs += [OutputJob(tuple(files[i : i + size])) for i in range(0, len(files), size)]
     return jobs
 
@@ -91,6 +100,16 @@ def run_jobs(
 def _run(ctx: OutputContext, job: OutputJob, write_schedule: ScheduleWriter) -> None:
     if job.is_schedule:
         write_schedule(ctx)
+    elif job.document:
+        write_document(
+            ctx.folder / job.document,
+            job.document,
+            ctx.event,
+            ctx.schedule,
+            ctx.activities,
+            urls=ctx.agenda_urls,
+            stamp=ctx.dtstamp,
+        )
     else:
         write_agenda_files(
             ctx.folder,
@@ -99,6 +118,7 @@ def _run(ctx: OutputContext, job: OutputJob, write_schedule: ScheduleWriter) -> 
             job.files,
             dtstamp=ctx.dtstamp,
             previous=ctx.previous_calendars,
+            urls=ctx.agenda_urls,
         )
 
 

@@ -42,9 +42,9 @@ def test_one_agenda_and_calendar_per_attendee_not_cancelled(written):
     event, _, _, out = written
     files = sorted(p.name for p in (out / "agendas").iterdir())
     people = [a for a in event.attendees if not a.cancelled]
-    assert len(files) == 2 * len(people)
+    assert len(files) == 3 * len(people)  # .xlsx, .ics and .pdf
     assert not any(p.name.startswith("A7-") for p in (out / "agendas").iterdir())  # cancelled
-    assert "A1-ann-lee.xlsx" in files and "A1-ann-lee.ics" in files
+    assert {"A1-ann-lee.xlsx", "A1-ann-lee.ics", "A1-ann-lee.pdf"} <= set(files)
     # Two attendees named Jane Doe: two pairs of files, told apart by their ids.
     assert {"A5-jane-doe.xlsx", "A6-jane-doe.xlsx", "A5-jane-doe.ics", "A6-jane-doe.ics"} <= set(
         files
@@ -158,10 +158,13 @@ def test_zip_holds_every_agenda_file(written):
 def test_contacts_list_for_mail_merge(written):
     event, _, _, out = written
     rows = contacts(out)
-    assert list(rows[0]) == ["attendee", "name", "email", "agenda_xlsx", "agenda_ics"]
+    assert list(rows[0]) == [
+        "attendee", "name", "email", "agenda_xlsx", "agenda_ics", "agenda_pdf", "attendees_row"
+    ]  # fmt: skip
     assert [r["attendee"] for r in rows] == [a.id for a in event.attendees if not a.cancelled]
     for r in rows:
         assert (out / r["agenda_xlsx"]).is_file() and (out / r["agenda_ics"]).is_file()
+        assert (out / r["agenda_pdf"]).is_file() and int(r["attendees_row"]) >= 2
     by_id = {r["attendee"]: r for r in rows}
     assert by_id["A1"]["email"] == "ann@acme.test"
     # A spreadsheet opening the CSV must not run the name as a formula.

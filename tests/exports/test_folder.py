@@ -11,7 +11,7 @@ from models.domain import Meeting
 from scheduler.exports.folder import OutputExists, write_outputs
 from tests.helpers.outputs import demo_event, demo_schedule
 
-EXPECTED = ["agendas", "agendas.zip", "contacts.csv", "schedule.xlsx"]
+EXPECTED = ["agendas", "agendas.pdf", "agendas.zip", "contacts.csv", "schedule.xlsx", "tables.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -90,11 +90,13 @@ def test_several_processes_write_the_same_files_as_one(tmp_path, demo):
     names = sorted(p.name for p in (one / "agendas").iterdir())
     assert names == sorted(p.name for p in (two / "agendas").iterdir())
     for name in names:
-        if name.endswith(".ics"):
-            assert (one / "agendas" / name).read_bytes() == (two / "agendas" / name).read_bytes()
-        else:
+        if name.endswith(".xlsx"):
             assert cell_values(one / "agendas" / name) == cell_values(two / "agendas" / name)
+        else:  # calendars and PDFs: byte for byte
+            assert (one / "agendas" / name).read_bytes() == (two / "agendas" / name).read_bytes()
     assert cell_values(one / "schedule.xlsx") == cell_values(two / "schedule.xlsx")
+    for name in ("agendas.pdf", "tables.pdf"):
+        assert (one / name).read_bytes() == (two / name).read_bytes()
     assert (one / "contacts.csv").read_bytes() == (two / "contacts.csv").read_bytes()
 
 

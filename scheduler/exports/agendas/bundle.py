@@ -1,5 +1,6 @@
-"""Everything sent out to attendees: `agendas/` (an .xlsx and an .ics per attendee),
-`agendas.zip` with all of them, and `contacts.csv` for a mail merge.
+"""Everything sent out to attendees: `agendas/` (an .xlsx, an .ics and a one-page .pdf per
+attendee), `agendas.zip` with all of them, and `contacts.csv` for a mail merge (and for
+`sigmeet send`, which finds each attendee's files and Attendees row there).
 
 File names come from `slug.agenda_stems`, and every path is checked to lie inside the
 agendas folder before anything is written, whatever an attendee typed as their name.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from scheduler.exports.agendas.items import AgendaItem, away_by_attendee, person
 from scheduler.exports.agendas.slug import agenda_stems
 from scheduler.exports.agendas.xlsx import write_agenda_workbook
 from scheduler.exports.excel_style import FORMULA_PREFIXES
+from scheduler.exports.pdf.agenda import write_agenda_pdf
 
 if TYPE_CHECKING:
     from scheduler.exports.agendas.history import PreviousCalendars
@@ -28,7 +30,16 @@ if TYPE_CHECKING:
 AGENDAS_DIR = "agendas"
 ZIP_NAME = "agendas.zip"
 CONTACTS_NAME = "contacts.csv"
-CONTACTS_COLUMNS = ("attendee", "name", "email", "agenda_xlsx", "agenda_ics")
+# attendees_row: the attendee's Excel row in the registration, for messages about their email.
+CONTACTS_COLUMNS = (
+    "attendee",
+    "name",
+    "email",
+    "agenda_xlsx",
+    "agenda_ics",
+    "agenda_pdf",
+    "attendees_row",
+)
 
 
 @dataclass(frozen=True)
@@ -38,16 +49,25 @@ class AgendaFiles:
     attendee: str
     xlsx: str
     ics: str
+    pdf: str = ""  # "" when no PDF is written (no Unicode font on this machine)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(p for p in (self.xlsx, self.ics, self.pdf) if p)
 
 
-def plan_agenda_files(out_dir: Path, people: Sequence[Attendee]) -> list[AgendaFiles]:
-    """Where each attendee's files go (Attendees order), checked to stay in `agendas/`."""
+def plan_agenda_files(
+    out_dir: Path, people: Sequence[Attendee], *, pdf: bool = True
+) -> list[AgendaFiles]:
+    """Where each attendee's files go (Attendees order), checked to stay in `agendas/`;
+    `pdf` false plans no PDFs."""
     folder = out_dir / AGENDAS_DIR
     inside = folder.resolve()
     stems = agenda_stems(people)
     planned = []
     for attendee in people:
-        names = [f"{stems[attendee.id]}{ext}" for ext in (".xlsx", ".ics")]
+        exts = (".xlsx", ".ics", ".pdf") if pdf else (".xlsx", ".ics")
+        names = [f"{stems[attendee.id]}{ext}" for ext in exts]
         for name in names:
             if (folder / name).resolve().parent != inside:
                 raise ValueError(f"agenda file name escapes the agendas folder: {name!r}")
@@ -63,11 +83,13 @@ def write_agenda_files(
     *,
     dtstamp: dt.datetime,
     previous: PreviousCalendars | None = None,
+    urls: Mapping[str, str] | None = None,
 ) -> None:
-    """Write the agenda workbook and calendar of each attendee in `files`.
+    """Write the agenda workbook, calendar and PDF of each attendee in `files`.
 
     `previous` (a re-plan) holds what their earlier calendars said, so the new ones update
-    and cancel those entries (see `versions.py`).
+    and cancel those entries (see `versions.py`). `urls` (attendee id -> their web agenda)
+    puts a QR code on the PDFs.
     """
     (out_dir / AGENDAS_DIR).mkdir(parents=True, exist_ok=True)
     timezone = event_timezone(event)
@@ -88,6 +110,9 @@ def write_agenda_files(
             versions=versions.get(f.attendee),
             timezone=timezone,
         )
+        if f.pdf:
+            url = (urls or {}).get(f.attendee)
+            write_agenda_pdf(out_dir / f.pdf, event, attendee, timeline, url=url, stamp=dtstamp)
 
 
 def write_zip(
@@ -97,7 +122,7 @@ def write_zip(
     when = dtstamp.timetuple()[:6]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for f in files:
-            for relative in (f.xlsx, f.ics):
+            for relative in f.paths:
                 info = zipfile.ZipInfo(relative, date_time=when)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, (out_dir / relative).read_bytes())
@@ -116,6 +141,5 @@ def write_contacts(path: Path, event: Event, files: Sequence[AgendaFiles]) -> No
         writer.writerow(CONTACTS_COLUMNS)
         for f in files:
             person = event.attendee[f.attendee]
-            writer.writerow(
-                [csv_safe(v) for v in (person.id, person.name, person.email, f.xlsx, f.ics)]
-            )
+            values = (person.id, person.name, person.email, f.xlsx, f.ics, f.pdf)
+            writer.writerow([*(csv_safe(v) for v in values), person.row or ""])
