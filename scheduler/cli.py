@@ -275,5 +275,9 @@ def _read_or_exit(input_file: Path, consequence: str):
         sys.exit(EXIT_OTHER)
 
 
+from scheduler.web.serve import serve  # noqa: E402 - `sigmeet serve`, the web app
+
+main.add_command(serve)
+
 if __name__ == "__main__":
     main()
