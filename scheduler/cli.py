@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from scheduler import __version__
+from scheduler.mail.cli import send
 
 EXIT_OK, EXIT_OTHER, EXIT_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 
@@ -278,6 +279,8 @@ def _read_or_exit(input_file: Path, consequence: str):
 from scheduler.web.serve import serve  # noqa: E402 - `sigmeet serve`, the web app
 
 main.add_command(serve)
+
+main.add_command(send)  # scheduler/mail/cli.py
 
 if __name__ == "__main__":
     main()
