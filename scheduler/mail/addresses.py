@@ -25,8 +25,14 @@ class AddressProblem:
 
 
 def normalised(address: str) -> str:
-    """The address as mail servers want it (raises EmailNotValidError)."""
-    return validate_email(address, check_deliverability=False).normalized
+    """The address as mail servers want it (raises EmailNotValidError).
+
+    Only the syntax is checked (no DNS look-ups), and special-use domains such as
+    `.example`, `.test` or `.internal` are allowed: an in-house server may deliver there.
+    """
+    return validate_email(
+        address, check_deliverability=False, globally_deliverable=False, test_environment=True
+    ).normalized
 
 
 def address_problem(recipient: Recipient) -> AddressProblem | None:
