@@ -42,3 +42,7 @@ def seat_value(priority: int) -> int:
 #    each previous meeting or seat moved or dropped also costs this much, so an agenda that
 #    changes anyway is not reshuffled for nothing.
 MOVED_ITEM = 30
+#    An announced meeting that lost its slot (a new pin, an absence) and still takes place
+#    elsewhere is worth this much on top of its value: as much as the best new meeting, so
+#    the attendees get the meeting they were told about moved rather than swapped.
+DISPLACED_KEPT = 5 * MEETING_MUTUAL

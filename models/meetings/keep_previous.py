@@ -32,6 +32,9 @@ class KeepPrevious:
     valid: Schedule
     flexible: bool
     released: tuple[str, ...] = ()
+    # Announced meetings that lost their slot (a new pin, an absence) but whose pair may
+    # still meet: a flexible re-plan moves them rather than letting them vanish.
+    displaced: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -67,6 +70,9 @@ def add_keep_previous(built: Built, prep: Prepared, keep: KeepPrevious) -> KeepT
                 # Maximised objective stored negated (see models/meetings/model.py _maximize).
                 objective.vars.append(lit.index)
                 objective.coeffs.append(-weights.MOVED_ITEM)
+    for lit in _displaced_literals(built, prep, keep.displaced):
+        objective.vars.append(lit.index)
+        objective.coeffs.append(-weights.DISPLACED_KEPT)
     big = _objective_bound(model) + 1
     released = set(keep.released)
     for who in sorted(items):
@@ -118,6 +124,14 @@ def _previous_literals(built: Built, prep: Prepared, valid: Schedule) -> dict[in
                 lit = built.seat[s] if s is not None else None
             items.setdefault(who, []).append(lit)
     return items
+
+
+def _displaced_literals(built: Built, prep: Prepared, displaced) -> list:
+    """The meeting literals of every displaced pair, at any slot (a pair meets once)."""
+    wanted = {frozenset(pair) for pair in displaced}
+    rows = [i for i, p in enumerate(prep.mo.rows["pair"].to_numpy())
+            if frozenset(prep.mo.pairs[int(p)]) in wanted]  # fmt: skip
+    return [built.meet[i] for i in rows]
 
 
 def _objective_bound(model) -> int:

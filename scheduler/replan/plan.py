@@ -28,7 +28,8 @@ def prepare_replan(event: Event, path: str | Path, *, flexible: bool) -> Replan:
     """
     reconciled = reconcile(event, read_previous(event, path))
     released = tuple(dict.fromkeys(x for r in reconciled.released for x in r.attendees))
-    keep = KeepPrevious(reconciled.valid, flexible=flexible, released=released)
+    displaced = tuple(dict.fromkeys(tuple(r.attendees) for r in reconciled.released if not r.panel))
+    keep = KeepPrevious(reconciled.valid, flexible=flexible, released=released, displaced=displaced)
     solve_event = event if flexible else keep_in_place(event, reconciled)
     return Replan(solve_event, reconciled, keep)
 
