@@ -575,7 +575,7 @@ def create_app(store: st.Store, enqueue=None, *, testing: bool = False) -> Flask
         store.publish(event_id, run_id, entries)
         flash(
             f"Run {row['number']} is published: {len(entries)} attendee links are live. "
-            "Copy them from the Attendees page."
+            "Send each person their own link from the list below."
         )
         return redirect(url_for("attendees", run_id=run_id))
 
