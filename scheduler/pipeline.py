@@ -9,7 +9,7 @@ them to messages and exit codes without knowing how the steps work.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,8 +99,11 @@ def write(
     force: bool = False,
     notify: Callable[[str], None] | None = None,
     previous: Path | None = None,
+    agenda_urls: Mapping[str, str] | None = None,
 ) -> Path:
     """Write every output of `planned` into `out_dir` (raises `OutputExists`, `OSError`).
+
+    `agenda_urls` (attendee id -> their web agenda) puts a QR code on each printed agenda.
 
     On a re-plan, `previous` (the earlier output folder or its schedule.xlsx) holds the
     calendar files attendees imported; the new ones update and cancel those entries. Without
@@ -119,6 +122,7 @@ def write(
         notify=notify,
         changes=planned.changes,
         previous_calendars=calendars,
+        agenda_urls=agenda_urls,
     )
 
 

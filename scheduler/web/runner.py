@@ -121,7 +121,14 @@ def run(store: st.Store, run_id: int) -> int:
             seconds=time.monotonic() - stop.started,
         )
         out = store.out_dir(run_id)
-        pipeline.write(out, planned, input_path=upload, force=True, previous=previous)
+        pipeline.write(
+            out,
+            planned,
+            input_path=upload,
+            force=True,
+            previous=previous,
+            agenda_urls=agenda_urls(store, version["event_id"], event),
+        )
         result = (planned.event, planned.schedule, planned.changes)
         tmp = store.run_dir(run_id) / (RESULT_FILE + ".tmp")
         tmp.write_bytes(pickle.dumps(result))
@@ -159,6 +166,19 @@ def run(store: st.Store, run_id: int) -> int:
         return fail(f"sigmeet failed while scheduling ({exc!r}); please report this.")
     finally:
         stop.finished.set()
+
+
+def agenda_urls(store: st.Store, event_id: int, event) -> dict[str, str] | None:
+    """Each attendee's web agenda (their token link), for the QR codes on printed agendas;
+    None when the server has not said where attendees reach it."""
+    base = store.setting(st.PUBLIC_URL_SETTING)
+    if not base:
+        return None
+    return {
+        a.id: f"{base.rstrip('/')}/a/{store.token_for(event_id, a.id)}"
+        for a in event.attendees
+        if not a.cancelled
+    }
 
 
 def die_with_parent() -> None:

@@ -108,14 +108,31 @@ def load_example(server: Server, source: Path = EXAMPLE) -> int | None:
     envvar="SIGMEET_QUEUE",
     help="Redis URL of a shared queue (redis://host:6379/0) [default: SQLite in --data].",
 )
-def serve(data: Path, host: str, port: int, example: bool, workers: int, queue_url: str | None):
+@click.option(
+    "--public-url",
+    envvar="SIGMEET_PUBLIC_URL",
+    help="Address attendees use to reach this server, for the QR codes on printed agendas "
+    "[default: http://HOST:PORT].",
+)
+def serve(
+    data: Path,
+    host: str,
+    port: int,
+    example: bool,
+    workers: int,
+    queue_url: str | None,
+    public_url: str | None,
+):
     """Start the web app for organisers and attendees."""
     import waitress
 
     from scheduler.web.app import PASSWORD_ENV, setup_token
+    from scheduler.web.store import PUBLIC_URL_SETTING
 
     server = build(data, workers=workers, queue_url=queue_url)
     base = f"http://{host}:{port}"
+    # The printed agendas' QR codes lead here (runs write them in their own processes).
+    server.store.set_setting(PUBLIC_URL_SETTING, public_url or base)
     token = setup_token(server.store)
     if token:
         click.echo(

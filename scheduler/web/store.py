@@ -19,6 +19,7 @@ from pathlib import Path
 
 DB_NAME = "sigmeet.db"
 UPLOADS_DIR = "uploads"
+PUBLIC_URL_SETTING = "public_url"  # where attendees reach the app (QR codes)
 RUNS_DIR = "runs"
 
 # Run states. QUEUED -> RUNNING (-> STOPPING) -> DONE | FAILED; a restart turns RUNNING and

@@ -18,7 +18,7 @@ from icalendar import Calendar
 
 from scheduler.registration.write import write_registration
 from scheduler.web.serve import serve_in_thread
-from tests.conftest import _valid_sheets
+from tests.helpers.registration import valid_rows
 from tests.web.conftest import PASSWORD, make_server
 
 pytestmark = pytest.mark.slow
@@ -77,7 +77,7 @@ def shot(live, page, name: str) -> None:
 
 def test_organiser_flow_from_bad_upload_to_publish_and_the_attendee_page(live):
     base, folder = live["base"], live["folder"]
-    sheets = _valid_sheets()
+    sheets = valid_rows()
     sheets["Attendees"][1]["id"] = "A-1"  # duplicate id in Excel row 3
     bad = write_registration(folder / "registration.xlsx", sheets)
     context = live["browser"].new_context(

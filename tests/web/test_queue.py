@@ -11,7 +11,6 @@ import re
 import shutil
 import time
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -21,7 +20,8 @@ from scheduler.check import check_workbook
 from scheduler.registration.read import read_workbook
 from scheduler.registration.write import write_registration
 from scheduler.web import store as st
-from tests.conftest import _valid_sheets
+from tests.helpers.paths import EXAMPLE
+from tests.helpers.registration import valid_rows
 from tests.web.conftest import (
     PASSWORD,
     csrf_of,
@@ -34,7 +34,6 @@ from tests.web.conftest import (
 )
 
 pytestmark = pytest.mark.slow
-EXAMPLE = Path(__file__).resolve().parents[2] / "inputs" / "example_event.xlsx"
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +45,7 @@ def solved(tmp_path_factory):
         srv = make_server(folder / "data", workers=1)
     c = srv.app.test_client()
     sign_in(c)
-    path = write_registration(folder / "small-event.xlsx", _valid_sheets())
+    path = write_registration(folder / "small-event.xlsx", valid_rows())
     event_id, version_id = ids_from(upload(c, path).headers["Location"])
     run_id = start_run(c, event_id, version_id, limit=2)
     progress = wait_run(c, run_id)
@@ -145,7 +144,7 @@ def test_replan_shows_changes_and_the_feed_cancels_and_keeps_uids(solved):
     c, srv, event_id = solved["client"], solved["server"], solved["event"]
     token = srv.store.token_for(event_id, "A-1")
     before = Calendar.from_ical(srv.app.test_client().get(f"/feed/{token}.ics").data)
-    sheets = _valid_sheets()
+    sheets = valid_rows()
     sheets["Attendees"][1]["status"] = "cancelled"  # Bob cancels
     v2 = write_registration(solved["folder"] / "small-event-v2.xlsx", sheets)
     _, version_id = ids_from(upload(c, v2, event_id).headers["Location"])
@@ -170,7 +169,7 @@ def test_replan_shows_changes_and_the_feed_cancels_and_keeps_uids(solved):
 
 def test_a_failing_run_shows_its_error_and_earlier_results_stay(solved):
     c, srv, event_id = solved["client"], solved["server"], solved["event"]
-    path = write_registration(solved["folder"] / "to-break.xlsx", _valid_sheets())
+    path = write_registration(solved["folder"] / "to-break.xlsx", valid_rows())
     _, version_id = ids_from(upload(c, path, event_id).headers["Location"])
     stored = srv.store.upload_path(srv.store.version(version_id))
     stored.write_bytes(b"PK\x03\x04 no longer a workbook")  # the disk lost it after the upload
