@@ -144,6 +144,7 @@ def solve(
         outcome = _compact(
             prep, choice, objective, keep,
             max(limit - (time.monotonic() - started), 0.5), workers, seed, progress,
+            time.monotonic() - started,
         )  # fmt: skip
         choice = outcome.choice
         if stats_status == "OPTIMAL" and outcome.status != "OPTIMAL":
@@ -165,9 +166,10 @@ def solve(
 
 
 def _compact(
-    prep: Prepared, choice, objective, keep, seconds, workers, seed, progress
+    prep: Prepared, choice, objective, keep, seconds, workers, seed, progress, offset=0.0
 ) -> CompactDays:
-    """Phase 2: the same meetings and panels at times that make days compact."""
+    """Phase 2: the same meetings and panels at times that make days compact (progress
+    times counted from the start of the solve, `offset` seconds before this phase)."""
     report = None
     if progress is not None:
         value = objective or 0.0
@@ -176,7 +178,7 @@ def _compact(
             obj, bnd = value - p.penalty, value - p.bound
             progress(
                 Progress(
-                    obj, bnd, _gap(obj, bnd), p.seconds, p.solutions, "compact days",
+                    obj, bnd, _gap(obj, bnd), offset + p.seconds, p.solutions, "compact days",
                     p.breaks, p.idle,
                 )
             )  # fmt: skip

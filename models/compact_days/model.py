@@ -21,6 +21,7 @@ stay at their slot (H12), and panels, fixed, only take their members' slots (H13
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,7 @@ from ortools.sat.python import cp_model
 
 from models import rules
 from models.choice import Choice
-from models.options.meeting_options import NO_PIN
+from models.options.meeting_options import NO_PIN, POOL
 from models.options.panel_options import NO_MODERATOR, PanelOptions
 from models.prepared import Prepared
 
@@ -60,6 +61,7 @@ class CompactModel:
         pin = rows["pin"].to_numpy()
         n_att, n_slots = av.present.shape
         self.slot_a, self.a, self.b, self.pair = slot, a, b, pair
+        self._tclass = rows["tclass"].to_numpy()
 
         # Panel members are busy at their (fixed) panel's slots.
         self.panel_busy = np.zeros((n_att, n_slots), dtype=bool)
@@ -123,6 +125,8 @@ class CompactModel:
             # Implied: busy slots over the event = the attendee's fixed activity count.
             if total:
                 model.add(sum(total) == int(activities[who]))
+        self.attendee_gaps = per_attendee_breaks  # attendee -> their "break starts" literals
+        self._clusters(av, chosen)
         if break_spread is not None and per_attendee_breaks:
             top = max(len(days[d]) for d in days) * len(days)
             hi, lo = model.new_int_var(0, top, "maxb"), model.new_int_var(0, top, "minb")
@@ -133,7 +137,8 @@ class CompactModel:
             model.add(hi - lo <= break_spread)
             self.spread = (hi, lo)
         self.activities, self.day_slots = activities, days
-        self.breaks_expr = cp_model.LinearExpr.sum([g for d in terms for _, g in d.gaps])
+        self.break_literals = [g for d in terms for _, g in d.gaps]
+        self.breaks_expr = cp_model.LinearExpr.sum(self.break_literals)
         self.idle_expr = cp_model.LinearExpr.sum([d.idle for d in terms])
 
     def _day(self, who: int, slots: list[int]) -> _Day | None:
@@ -207,19 +212,158 @@ class CompactModel:
         model.add(breaks == sum(starts) - anyb)
         return _Day(busy, starts, anyb, gaps, idle)
 
-    def one_block_model(self) -> cp_model.CpModel:
-        """A copy of the model that also asks for no idle slot in anybody's day, with the
-        scheduling view of the same question added for its propagation: each meeting's time
-        t = sum(slot x literal), each attendee's times all different, and on a one-day event
-        each attendee's last time - first time + 1 = their number of activities."""
+    def _clusters(self, av, chosen: np.ndarray) -> None:
+        """Table capacity restated over clusters of meetings that share an attendee (at
+        most one of a cluster's meetings happens per slot): c[j, t] = "some meeting of cluster
+        j is at t", and per slot sum_j c[j, t] <= free pool tables. Measured outside this
+        project on the 12-table research events: 'at most one attendee may break' went from
+        unsolved after 60 s to 13 s (../shared/notes/b2b-breaks-lessons.md, section 3)."""
+        rows = self.rows_of_pair
+        tclass = self._tclass
+        pool_pairs = [p for p in sorted(rows) if all(tclass[r] == POOL for r in rows[p])]
+        if not pool_pairs:
+            return
+        by_who: dict[int, list[int]] = {}
+        for p in pool_pairs:
+            r = rows[p][0]
+            by_who.setdefault(int(self.a[r]), []).append(p)
+            by_who.setdefault(int(self.b[r]), []).append(p)
+        taken: set[int] = set()
+        per_slot: dict[int, list] = {}
+        for who in sorted(by_who, key=lambda w: (-len(by_who[w]), w)):
+            cluster = [p for p in by_who[who] if p not in taken]
+            if len(cluster) < 2:
+                continue
+            taken.update(cluster)
+            at: dict[int, list] = {}
+            for p in cluster:
+                for r in rows[p]:
+                    at.setdefault(int(self.slot_a[r]), []).append(self.lit[r])
+            for t in sorted(at):
+                c = self.model.new_bool_var(f"c{who},{t}")
+                self.model.add(c == sum(at[t]))
+                self.indicators.append((c.index, [x.index for x in at[t]]))
+                per_slot.setdefault(t, []).append(c)
+        for p in pool_pairs:
+            if p not in taken:
+                for r in rows[p]:
+                    per_slot.setdefault(int(self.slot_a[r]), []).append(self.lit[r])
+        cap = av.pool_tables_per_slot
+        for t in sorted(per_slot):
+            if len(per_slot[t]) > int(cap[t]):
+                self.model.add(sum(per_slot[t]) <= int(cap[t]))
+
+    def lowest_breaks(self, who: int, seconds: float = 1.0) -> tuple[int, float]:
+        """The fewest breaks attendee `who` can have considering only their own meetings
+        (each at one of its candidate slots, one per slot) and fixed panels: a lower bound
+        for the whole timing, from a tiny model of its own. Also the deterministic time
+        spent."""
+        if not hasattr(self, "_pairs_of"):
+            self._pairs_of: dict[int, list[int]] = {}
+            for p, rs in sorted(self.rows_of_pair.items()):
+                for side in (int(self.a[rs[0]]), int(self.b[rs[0]])):
+                    self._pairs_of.setdefault(side, []).append(p)
+        if self._one_block_fits(who):
+            return 0, 0.0
+        sub = cp_model.CpModel()
+        busy_at: dict[int, list] = {}
+        for p in self._pairs_of.get(who, []):
+            rs = self.rows_of_pair[p]
+            xs = [sub.new_bool_var("") for _ in rs]
+            sub.add_exactly_one(xs)
+            for r, x in zip(rs, xs, strict=True):
+                busy_at.setdefault(int(self.slot_a[r]), []).append(x)
+        one = sub.new_constant(1)
+        busy: dict[int, object] = {}
+        for t in np.flatnonzero(self.panel_busy[who]).tolist():
+            busy[t] = one
+            for x in busy_at.get(t, []):
+                sub.add(x == 0)
+        for t, xs in busy_at.items():
+            if t in busy:
+                continue
+            sub.add_at_most_one(xs)
+            b = sub.new_bool_var("")
+            sub.add(b == sum(xs))
+            busy[t] = b
+        ends = []
+        for slots in self.day_slots.values():
+            had = None  # "busy at some earlier slot of the day"
+            prev = None
+            for t in slots:
+                cur = busy.get(t)
+                if cur is not None and had is not None and prev is not one:
+                    e = sub.new_bool_var("")  # a break ends at t: busy, idle before, busy earlier
+                    sub.add_bool_or([e, ~cur, ~had] + ([prev] if prev is not None else []))
+                    ends.append(e)
+                if cur is not None:
+                    nxt = sub.new_bool_var("")
+                    sub.add_implication(cur, nxt)
+                    if had is not None:
+                        sub.add_implication(had, nxt)
+                    had = nxt
+                prev = cur
+        if not ends:
+            return 0, 0.0
+        sub.minimize(sum(ends))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = seconds * 0.1
+        solver.parameters.max_time_in_seconds = seconds
+        status = solver.solve(sub)
+        spent = solver.response_proto.deterministic_time
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return max(0, int(math.ceil(solver.best_objective_bound - 1e-6))), spent
+        return 0, spent
+
+    def _one_block_fits(self, who: int) -> bool:
+        """On a one-day event: some window of consecutive slots holds exactly `who`'s
+        panels and a matching of their meetings to the window's other slots (then their
+        fewest breaks is 0, no model needed)."""
+        if len(self.day_slots) != 1:
+            return False
+        (slots,) = self.day_slots.values()
+        rank = {t: i for i, t in enumerate(slots)}
+        panels = {rank[int(t)] for t in np.flatnonzero(self.panel_busy[who])}
+        options = [
+            {rank[int(self.slot_a[r])] for r in self.rows_of_pair[p]}
+            for p in self._pairs_of.get(who, [])
+        ]
+        n = len(options) + len(panels)
+        for k in range(len(slots) - n + 1):
+            window = set(range(k, k + n))
+            if panels <= window and _perfect_matching(options, window - panels):
+                return True
+        return False
+
+    def add_lower_bounds(self, low: dict[int, int]) -> None:
+        """Each attendee has at least low[who] breaks (from `lowest_breaks`)."""
+        for who in sorted(low):
+            if low[who] > 0 and who in self.attendee_gaps:
+                self.model.add(sum(self.attendee_gaps[who]) >= low[who])
+
+    def one_block_model(self, low: dict[int, int] | None = None) -> cp_model.CpModel:
+        """A copy of the model that asks for every attendee at their lowest breaks `low`
+        (none at all when not given), with no idle slot in the days of attendees at 0, and
+        the scheduling view of the same question added for its propagation: each meeting's
+        time t = sum(slot x literal), each attendee's times all different, and on a one-day
+        event each attendee at 0 has last time - first time + 1 = their number of
+        activities."""
         probe = self.model.clone()
+        low = low or {}
 
         def same(v):
             return probe.get_int_var_from_proto_index(v.index)
 
-        for d in self.days:
-            if not isinstance(d.idle, int):
-                probe.add(same(d.idle) == 0)
+        gapless = set()
+        for who, d in zip(self.day_owner, self.days, strict=True):
+            if low.get(who, 0) == 0:
+                gapless.add(who)
+                if not isinstance(d.idle, int):
+                    probe.add(same(d.idle) == 0)
+        for who in sorted(self.attendee_gaps):
+            if low.get(who, 0) > 0:
+                probe.add(sum(same(g) for g in self.attendee_gaps[who]) <= low[who])
         one_day = len(self.day_slots) == 1
         rank = {s: i for slots in self.day_slots.values() for i, s in enumerate(slots)}
         times: dict[int, list] = {}  # attendee -> meeting times and panel slots
@@ -236,11 +380,15 @@ class CompactModel:
             if len(items) < 2:
                 continue
             probe.add_all_different(items)
-            if one_day:
+            if one_day and who in gapless:
                 first, last = (probe.new_int_var(0, len(rank), "") for _ in range(2))
                 probe.add_min_equality(first, items)
                 probe.add_max_equality(last, items)
                 probe.add(last - first + 1 == int(self.activities[who]))
+        if one_day and WINDOWS:
+            for who, d in zip(self.day_owner, self.days, strict=True):
+                if who in gapless:
+                    _one_window(probe, d, int(self.activities[who]), same, self.one)
         probe.clear_hints()
         return probe
 
@@ -308,6 +456,47 @@ class CompactModel:
 
     def chosen_rows(self, solver: cp_model.CpSolver) -> tuple[int, ...]:
         return tuple(r for r in sorted(self.lit) if solver.boolean_value(self.lit[r]))
+
+
+WINDOWS = True
+
+
+def _perfect_matching(options: list[set[int]], free: set[int]) -> bool:
+    """Every item gets its own slot among `free`, each from its options (Kuhn's augmenting
+    paths; a handful of items)."""
+    owner: dict[int, int] = {}
+
+    def place(i: int, seen: set[int]) -> bool:
+        for t in sorted(options[i] & free):
+            if t in seen:
+                continue
+            seen.add(t)
+            if t not in owner or place(owner[t], seen):
+                owner[t] = i
+                return True
+        return False
+
+    return all(place(i, set()) for i in sorted(range(len(options)), key=lambda i: len(options[i])))
+
+
+def _one_window(probe: cp_model.CpModel, day: _Day, n: int, same, one) -> None:
+    """An attendee's day as one block of their n activities: exactly one window start k is
+    chosen, and busy at p is the sum of the windows covering p (so 0 outside them)."""
+    at = {pos: x for pos, x in day.busy}
+    if not at or n <= 0:
+        return
+    starts = [k for k in range(min(at), max(at) - n + 2) if all(k + i in at for i in range(n))]
+    if not starts:
+        probe.add_bool_or([])  # no window fits: the question has no answer
+        return
+    w = {k: probe.new_bool_var("") for k in starts}
+    probe.add_exactly_one(list(w.values()))
+    for pos, x in sorted(at.items()):
+        cover = [w[k] for k in starts if k <= pos < k + n]
+        if x is one:
+            probe.add(sum(cover) == 1)  # a panel: inside the window
+        else:
+            probe.add(same(x) == sum(cover))
 
 
 def _panel_members(po: PanelOptions, choice: Choice):

@@ -29,6 +29,14 @@ STAGE_A_SHARE = 0.7  # of phase 2's time: fewest breaks first; the rest for idle
 ONE_BLOCK_SHARE = 0.25  # of phase 2's time: first look for days without any idle slot
 ONE_BLOCK_MAX_LITERALS = 50_000  # above this a gapless timing is hopeless and not looked for
 ONE_BLOCK_MIN_SECONDS = 10.0  # the gapless search took 1.4-6 s when it succeeded
+PHASE2_SUBSOLVERS = ("no_lp", "core")
+PROBE_SUBSOLVERS = ("no_lp", "quick_restart_no_lp")
+PROBE_SHARE = (
+    0.3  # of phase 2's time: questions "at most k breaks" end by then (forum-13crafc: 2 s)
+)
+LOWEST_SHARE = 0.1  # of phase 2's time at most: per-attendee lowest breaks
+# Deterministic time per wall second of those tiny solves, measured ~0.2 here.
+LOWEST_DETERMINISTIC_PER_SECOND = 0.2
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,6 @@ def compact_days(
             before if phase.trivial else 0, before_breaks, before_idle, time.monotonic() - started,
             before_breaks if phase.trivial else 0, phase.trivial,
         )  # fmt: skip
-    phase.hint(choice.meetings)
     clock = _Clock(workers, started)  # building this model counts against the limit too
     reporter = _Reporter(progress, phase, started) if progress else None
 
@@ -92,35 +99,69 @@ def compact_days(
         clock.spend(solver, status)
         return solver, status
 
-    # Stage 0: is there a timing where everybody's day is one block (no idle slot at all)?
-    # Then it is optimal. On the research events this question, with the window model's
-    # propagation (see CompactModel.one_block_model), was answered in 2-6 s where minimising
-    # breaks took 20 s or more.
-    low = 0  # no timing has fewer breaks
-    if len(phase.lit) <= ONE_BLOCK_MAX_LITERALS and time_limit >= ONE_BLOCK_MIN_SECONDS:
-        probe = phase.one_block_model()
+    # Per attendee, the fewest breaks their own meetings allow (a tiny model each): a lower
+    # bound stated in the model, and the first question asked. Their sum was the research
+    # events' optimum on 14 of 20 (../shared/notes/b2b-breaks-lessons.md, section 2).
+    small = len(phase.lit) <= ONE_BLOCK_MAX_LITERALS
+    lowest = _lowest_breaks(phase, LOWEST_SHARE * time_limit) if small else {}
+    phase.add_lower_bounds(lowest)
+    low = sum(lowest.values())  # no timing has fewer breaks
+    phase.hint(choice.meetings)
+    found, best_breaks = tuple(choice.meetings), before_breaks
+    settled = low >= before_breaks  # the phase-1 timing already has the fewest breaks
+    # Stage 0: is there a timing with every attendee at their lowest breaks (with none, no
+    # idle slot at all)? Then its breaks are the fewest. On the research events this
+    # question, with the window model's propagation (see CompactModel.one_block_model), was
+    # answered in 2-6 s where minimising breaks took 20 s or more.
+    if not settled and small and time_limit >= ONE_BLOCK_MIN_SECONDS:
+        probe = phase.one_block_model(lowest)
         solver, status = run(None, ONE_BLOCK_SHARE * time_limit - clock.used, model=probe)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = phase.chosen_rows(solver)
+            rows = phase.chosen_rows(solver)
             if reporter:
-                reporter.offer_rows(found)
-            breaks, idle = phase.measure(found)
-            penalty = weights.BREAK * breaks + weights.IDLE_SLOT * idle  # 0, checked plainly
-            new = Choice(found, choice.options, choice.seats)
-            seconds = time.monotonic() - started
-            return CompactDays(new, "OPTIMAL", penalty, 0, breaks, idle, seconds, 0, True)
-        if status == cp_model.INFEASIBLE:  # somebody has an idle slot, so a break
-            low = 1
+                reporter.offer_rows(rows)
+            breaks, idle = phase.measure(rows)  # checked plainly
+            if breaks <= low:
+                found, best_breaks, settled = rows, breaks, True
+                if idle == 0:  # no idle slot at all: nothing left to improve
+                    new = Choice(found, choice.options, choice.seats)
+                    seconds = time.monotonic() - started
+                    return CompactDays(new, "OPTIMAL", 0, 0, 0, 0, seconds, 0, True)
+                phase.hint(found)
+        elif status == cp_model.INFEASIBLE:  # somebody has a break more than their lowest
+            low += 1
+            # Then "at most `low` breaks in all", raised while it is proven impossible: with
+            # the per-attendee bounds only a few attendees may break more than their lowest.
+            while not settled and low < best_breaks and not clock.stopped:
+                seconds = PROBE_SHARE * time_limit - clock.used
+                if seconds < 1.0:
+                    break
+                probe = phase.model.clone()
+                probe.add(_breaks_in(probe, phase) <= low)
+                probe.clear_hints()
+                solver, status = run(None, seconds, model=probe)
+                if status == cp_model.INFEASIBLE:
+                    low += 1
+                    continue
+                if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    rows = phase.chosen_rows(solver)
+                    if reporter:
+                        reporter.offer_rows(rows)
+                    breaks = phase.measure(rows)[0]
+                    if breaks <= low:
+                        found, best_breaks, settled = rows, breaks, True
+                        phase.hint(found)
+                break
     # Stage A: fewest breaks, minimised from the phase-1 timing. (Probing "at most k breaks"
     # upwards from the bound instead was slower on the research events: forum-13's 0-break
     # timing was not found in 40 s that way; minimising found and proved it in ~20 s.)
-    cap = phase.model.add(phase.breaks_expr <= before_breaks)
-    found, best_breaks = tuple(choice.meetings), before_breaks
-    solver, status = run(phase.breaks_expr, STAGE_A_SHARE * time_limit - clock.used, reporter)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        found = phase.chosen_rows(solver)
-        best_breaks = phase.measure(found)[0]
-        low = max(low, int(math.ceil(solver.best_objective_bound - 1e-6)))
+    cap = phase.model.add(phase.breaks_expr <= best_breaks)
+    if not settled:
+        solver, status = run(phase.breaks_expr, STAGE_A_SHARE * time_limit - clock.used, reporter)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = phase.chosen_rows(solver)
+            best_breaks = phase.measure(found)[0]
+            low = max(low, int(math.ceil(solver.best_objective_bound - 1e-6)))
     proven = low >= best_breaks
     # Stage B: fewest idle slots among timings with no more breaks.
     status = cp_model.UNKNOWN
@@ -152,11 +193,38 @@ def compact_days(
     )
 
 
+def _breaks_in(model: cp_model.CpModel, phase: CompactModel):
+    """The breaks of `phase`'s model over the same variables of its clone `model`."""
+    lits = [model.get_bool_var_from_proto_index(g.index) for g in phase.break_literals]
+    return cp_model.LinearExpr.sum(lits)
+
+
+def _lowest_breaks(phase: CompactModel, seconds: float) -> dict[int, int]:
+    """Attendee -> the fewest breaks their own meetings allow; attendees left when the
+    time is up count 0 (still a valid bound)."""
+    budget = seconds * LOWEST_DETERMINISTIC_PER_SECOND  # deterministic: runs repeat
+    low: dict[int, int] = {}
+    for who in sorted(phase.attendee_gaps):
+        if budget <= 0:
+            break
+        if phase.attendee_gaps[who]:
+            low[who], spent = phase.lowest_breaks(who)
+            budget -= spent
+    return low
+
+
 def _solve(model, objective, seconds: float, workers: int, seed: int, callback):
-    """Minimise `objective` (None: any solution) within `seconds`."""
+    """Minimise `objective` (None: any solution) within `seconds`. With two workers they are
+    named: on 2 cores CP-SAT's default pair (an LP worker and LNS) found no timing at all in
+    60 s on two research events; schedules come from the LP-free CDCL worker, bounds from
+    the core-guided one (../shared/notes/b2b-breaks-lessons.md, section 4)."""
     if objective is not None:
         model.minimize(objective)
     solver = cpsat.solver(max(seconds, 0.1), workers, seed)
+    if workers == 2 and PHASE2_SUBSOLVERS:
+        solver.parameters.subsolvers.extend(
+            PHASE2_SUBSOLVERS if objective is not None else PROBE_SUBSOLVERS
+        )
     status = solver.solve(model, callback)
     return solver, status
 

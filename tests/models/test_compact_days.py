@@ -233,3 +233,32 @@ def test_research_event_reaches_its_published_optimum_of_no_breaks(tmp_path, nam
     assert figures["breaks"] == 0
     assert schedule.stats.status == "OPTIMAL"
     assert_checked(event, schedule, tmp_path)
+
+
+def test_lowest_breaks_of_an_attendee_come_from_their_own_meetings(tmp_path):
+    # B only early, C only late (Unavailable windows): A cannot avoid one break in 8 slots.
+    event = _star(
+        tmp_path,
+        8,
+        unavailable=[
+            {"attendee": "B", "date": DAY, "from": "09:20", "to": "11:40"},
+            {"attendee": "C", "date": DAY, "from": "09:00", "to": "11:20"},
+        ],
+    )
+    prep = prepare(event)
+    timing = {("A", "B"): 0, ("A", "C"): 7, ("A", "D"): 2, ("A", "E"): 3}
+    start = _choice(event, prep.mo, timing)
+    phase = CompactModel(prep, start)
+    index = {a.id: i for i, a in enumerate(event.attendees)}
+    assert phase.lowest_breaks(index["A"])[0] == 1
+    assert phase.lowest_breaks(index["D"])[0] == 0
+    out = compact_days(prep, start, time_limit=10, workers=1)
+    assert (out.breaks, out.breaks_bound, out.breaks_proven) == (1, 1, True)
+
+
+def test_perfect_matching_of_meetings_to_a_window():
+    from models.compact_days.model import _perfect_matching
+
+    assert _perfect_matching([{0, 1}, {0}], {0, 1})
+    assert not _perfect_matching([{0}, {0}], {0, 1})
+    assert _perfect_matching([{0, 1, 2}, {1}, {1, 2}], {0, 1, 2})
