@@ -4,7 +4,6 @@ environment (SIGMEET_SMTP_PASSWORD) or a hidden prompt; it is never printed or s
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import sys
@@ -33,15 +32,6 @@ def parse_server(text: str, starttls: bool) -> tuple[str, int]:
     if port and not port.isdigit():
         raise click.BadParameter(f"{text!r}: the port must be a number")
     return host, int(port) if port else (587 if starttls else 25)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @click.command()
@@ -115,7 +105,7 @@ def send(
         UnknownAttendees,
         deliver,
     )
-    from scheduler.mail.transport import FolderTransport, SmtpTransport
+    from scheduler.mail.transport import FolderTransport, SmtpTransport, is_loopback
 
     if not sender:
         raise click.UsageError("--from ADDRESS is required (the sender of the messages).")
@@ -128,7 +118,7 @@ def send(
         host, port = parse_server(server, starttls)
         password = None
         if user:
-            if not starttls and not _is_loopback(host):
+            if not starttls and not is_loopback(host):
                 raise click.UsageError(
                     "--user needs --starttls: a password is never sent unencrypted."
                 )

@@ -73,6 +73,11 @@ class Report:
     failed: list[tuple[Recipient, str]] = field(default_factory=list)
     no_email: list[Recipient] = field(default_factory=list)
     unchanged: int = 0  # re-plan: attendees whose agenda did not change (nothing to send)
+    planned: int = 0  # messages this run has to send or skip as already sent
+
+    @property
+    def to_go(self) -> int:
+        return self.planned - len(self.sent) - len(self.already_sent) - len(self.failed)
 
     @property
     def ok(self) -> bool:
@@ -132,11 +137,14 @@ def deliver(
     retry: Retry = Retry(),
     record: bool = True,
     notify: Callable[[str], None] | None = None,
+    progress: Callable[[Report], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Report:
     """Send the folder's messages through `transport`; return what happened.
 
     `per_minute` caps the rate; `record=False` (a dry run) leaves the send log alone.
+    `notify` gets a line of text per message, `progress` the report so far: once before the
+    first message and after each one (the web app's outbox records it for its page).
     Raises `InvalidAddresses` (nothing sent), `UnknownAttendees`, `FolderUnusable`,
     `SendInProgress`, or `DeliveryStopped` (with the report so far).
     """
@@ -145,10 +153,14 @@ def deliver(
     batch = plan_batch(out_dir, only=only, everyone=everyone)
     if batch.invalid:
         raise InvalidAddresses(batch.invalid)
-    report = Report(no_email=list(batch.no_email), unchanged=batch.unchanged)
+    report = Report(
+        no_email=list(batch.no_email), unchanged=batch.unchanged, planned=len(batch.outgoing)
+    )
+    tick = progress or (lambda _report: None)
     gap = 60.0 / per_minute if per_minute else 0.0
     last = None
     with SendLog(out_dir / SEND_LOG, record=record) as log:
+        tick(report)
         try:
             for out in batch.outgoing:
                 r = out.recipient
@@ -156,6 +168,7 @@ def deliver(
                 key = content_key(out.kind, agenda, out.changes)
                 if log.done(r.attendee, key):
                     report.already_sent.append(r)
+                    tick(report)
                     continue
                 pdf = r.pdf.read_bytes() if r.pdf is not None and r.pdf.is_file() else None
                 message = compose(
@@ -183,6 +196,7 @@ def deliver(
                 else:
                     report.failed.append((r, error))
                     say(f"FAILED {r.attendee} {r.name} <{r.email}>: {error}")
+                tick(report)
         except (Fatal, _GaveUp) as exc:
             raise DeliveryStopped(str(exc), report) from exc
         finally:

@@ -5,6 +5,7 @@ for good (5xx), and `Fatal` for what stops every message (login refused, sender 
 
 from __future__ import annotations
 
+import ipaddress
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -33,6 +34,16 @@ class Transport(Protocol):
     def send(self, message: EmailMessage, recipient: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+def is_loopback(host: str) -> bool:
+    """A server on this machine: the only place a password may go without STARTTLS."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _reply(exc: smtplib.SMTPResponseException) -> str:
