@@ -66,8 +66,9 @@ def setup_token(store: st.Store) -> str | None:
     return token
 
 
-def create_app(store: st.Store, enqueue=None, *, testing: bool = False) -> Flask:
-    """The app over `store`; `enqueue(run_id)` queues a solve (scheduler/web/jobs.py)."""
+def create_app(store: st.Store, enqueue=None, *, testing: bool = False, enqueue_send=None) -> Flask:
+    """The app over `store`; `enqueue(run_id)` queues a solve and `enqueue_send(send_id)`
+    the sending of a run's agendas (scheduler/web/jobs.py)."""
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=store.secret_key(),
@@ -78,6 +79,7 @@ def create_app(store: st.Store, enqueue=None, *, testing: bool = False) -> Flask
     )
     app.extensions["sigmeet_store"] = store
     app.extensions["sigmeet_enqueue"] = enqueue or (lambda run_id: None)
+    app.extensions["sigmeet_enqueue_send"] = enqueue_send or (lambda send_id: None)
 
     def csrf_token() -> str:
         if "csrf" not in session:
@@ -578,6 +580,133 @@ def create_app(store: st.Store, enqueue=None, *, testing: bool = False) -> Flask
             "Send each person their own link from the list below."
         )
         return redirect(url_for("attendees", run_id=run_id))
+
+    # ---------------------------------------------------------------- sending agendas
+    def done_run_or_404(run_id: int):
+        row = run_or_404(run_id)
+        if row["status"] != st.DONE:
+            abort(404)
+        return row
+
+    def send_progress(send) -> dict:
+        if send is None:
+            return {"active": False}
+        planned = send["planned"]
+        handled = send["sent"] + send["already"] + send["failed"]
+        return {
+            "status": send["status"],
+            "active": send["status"] in st.ACTIVE,
+            "planned": planned,
+            "sent": send["sent"],
+            "already": send["already"],
+            "failed": send["failed"],
+            "to_go": max(0, planned - handled),
+            "percent": round(100.0 * handled / planned, 1) if planned else 0,
+            "message": send["message"] or "",
+        }
+
+    def outbox_page(run_id: int, errors=(), settings=None, code: int = 200):
+        from scheduler.exports.schedule.changes_sheet import CHANGES_CSV
+        from scheduler.mail.cli import PASSWORD_ENV as SMTP_PASSWORD_ENV
+        from scheduler.mail.folder import FolderUnusable, read_recipients
+        from scheduler.mail.log import SEND_LOG, read_log
+        from scheduler.mail.outbox import plan_batch
+        from scheduler.web import outbox
+
+        row = done_run_or_404(run_id)
+        event = store.event(row["event_id"])
+        version = store.version(row["version_id"])
+        out_dir = store.out_dir(run_id)
+        batch, unusable = None, None
+        try:
+            batch = plan_batch(out_dir)
+        except FolderUnusable as exc:
+            unusable = str(exc)
+        try:
+            titles = uploads.sheet_titles(store.upload_path(version))
+            attendees_sheet = uploads.sheet_index(titles, "Attendees")
+        except Exception:  # noqa: BLE001 - an unreadable file has no sheets to link to
+            attendees_sheet = None
+        names = {}
+        if unusable is None:
+            names = {r.attendee: r.name for r in read_recipients(out_dir)}
+        sends = store.sends(run_id)
+        latest = sends[0] if sends else None
+        outcome = json.loads(latest["problems"]) if latest and latest["problems"] else {}
+        return render_template(
+            "outbox.html",
+            run=row,
+            event=event,
+            version=version,
+            settings=settings or outbox.load_settings(store),
+            errors=errors,
+            password_env=SMTP_PASSWORD_ENV,
+            password_set=outbox.password_set(),
+            replan=(out_dir / CHANGES_CSV).is_file(),
+            batch=batch,
+            unusable=unusable,
+            attendees_sheet=attendees_sheet,
+            latest=latest,
+            outcome=outcome,
+            progress=send_progress(latest),
+            log=read_log(out_dir / SEND_LOG),
+            names=names,
+        ), code
+
+    @app.get("/runs/<int:run_id>/outbox")
+    def outbox(run_id: int):
+        return outbox_page(run_id)
+
+    @app.post("/runs/<int:run_id>/outbox/settings")
+    def outbox_settings(run_id: int):
+        from scheduler.web import outbox as ob
+
+        done_run_or_404(run_id)
+        settings, errors = ob.parse_settings(request.form)
+        if errors:
+            return outbox_page(run_id, errors, settings, code=400)
+        ob.save_settings(store, settings)
+        flash("Mail server settings saved.")
+        return redirect(url_for("outbox", run_id=run_id))
+
+    @app.post("/runs/<int:run_id>/outbox/send")
+    def outbox_send(run_id: int):
+        from scheduler.mail.folder import FolderUnusable
+        from scheduler.mail.outbox import plan_batch
+        from scheduler.web import outbox as ob
+
+        done_run_or_404(run_id)
+        dry = request.form.get("dry_run") == "1"
+        sends = store.sends(run_id)
+        if sends and sends[0]["status"] in st.ACTIVE:
+            flash("Sending is already under way; wait for it to finish.")
+            return redirect(url_for("outbox", run_id=run_id))
+        try:
+            batch = plan_batch(store.out_dir(run_id))
+        except FolderUnusable as exc:
+            return outbox_page(run_id, [str(exc)], code=400)
+        if batch.invalid:
+            return outbox_page(
+                run_id, ["Some addresses cannot be valid: fix them first."], code=400
+            )
+        settings = ob.load_settings(store)
+        if not dry and not settings.complete:
+            return outbox_page(run_id, ["Save the mail server settings first."], code=400)
+        if not dry and settings.user and not ob.password_set():
+            return outbox_page(
+                run_id,
+                ["The server's environment has no SMTP password; see the settings."],
+                code=400,
+            )
+        send_id = store.add_send(run_id, dry)
+        app.extensions["sigmeet_enqueue_send"](send_id)
+        return redirect(url_for("outbox", run_id=run_id))
+
+    @app.get("/runs/<int:run_id>/outbox/progress")
+    def outbox_progress(run_id: int):
+        done_run_or_404(run_id)
+        sends = store.sends(run_id)
+        return jsonify(send_progress(sends[0] if sends else None))
 
     # ---------------------------------------------------------------- attendees
     def published_or_404(token: str):

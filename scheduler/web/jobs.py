@@ -4,7 +4,8 @@ other machines.
 A queued solve is the task `sigmeet.solve(data_dir, run_id)`. The task starts the solver in
 a process of its own (`python -m scheduler.web.runner`), waits for it, and marks the run
 failed if the process died without saying how it ended. The number of queue workers is the
-cap on concurrent solves; further runs wait as "queued".
+cap on concurrent solves; further runs wait as "queued". Sending a run's agendas is the
+task `sigmeet.send(data_dir, send_id)` on the same queue (it waits for a free worker too).
 
 `sigmeet serve` embeds a consumer (threads that each wait on one solver process) unless
 started with `--workers 0`; `python -m scheduler.web.worker` runs a stand-alone consumer.
@@ -25,6 +26,7 @@ from scheduler.web import store as st
 
 QUEUE_FILE = "queue.db"
 TASK_NAME = "sigmeet.solve"
+SEND_TASK = "sigmeet.send"  # mail a run's agendas (scheduler/web/outbox.py)
 LOG_FILE = "solver.log"
 
 _children: set[subprocess.Popen] = set()  # solver processes started by this process
@@ -55,7 +57,14 @@ def make_huey(data: Path, queue_url: str | None = None):
     def solve(data_dir: str, run_id: int) -> None:
         run_solver(Path(data_dir), run_id)
 
+    @huey.task(name=SEND_TASK)
+    def send(data_dir: str, send_id: int) -> None:
+        from scheduler.web.outbox import run_send
+
+        run_send(Path(data_dir), send_id)
+
     huey.solve_task = solve
+    huey.send_task = send
     return huey
 
 

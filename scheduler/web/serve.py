@@ -35,6 +35,9 @@ class Server:
     def enqueue(self, run_id: int) -> None:
         self.huey.solve_task(str(self.store.folder), run_id)
 
+    def enqueue_send(self, send_id: int) -> None:
+        self.huey.send_task(str(self.store.folder), send_id)
+
     def shutdown(self) -> None:
         from scheduler.web import jobs
 
@@ -60,7 +63,9 @@ def build(
     huey = jobs.make_huey(store.folder, queue_url)
     consumer = jobs.start_consumer(huey, workers) if workers > 0 else None
     server = Server(store, None, huey, consumer)
-    server.app = create_app(store, server.enqueue, testing=testing)
+    server.app = create_app(
+        store, server.enqueue, testing=testing, enqueue_send=server.enqueue_send
+    )
     return server
 
 

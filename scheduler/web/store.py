@@ -77,6 +77,22 @@ CREATE TABLE IF NOT EXISTS runs (
     solutions INTEGER,
     message TEXT
 );
+CREATE TABLE IF NOT EXISTS sends (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    dry_run INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    created TEXT NOT NULL,
+    started TEXT,
+    finished TEXT,
+    planned INTEGER NOT NULL DEFAULT 0,
+    sent INTEGER NOT NULL DEFAULT 0,
+    already INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    unchanged INTEGER NOT NULL DEFAULT 0,
+    message TEXT,
+    problems TEXT
+);
 CREATE TABLE IF NOT EXISTS attendee_links (
     event_id INTEGER NOT NULL REFERENCES events(id),
     attendee TEXT NOT NULL,
@@ -267,7 +283,51 @@ class Store:
                     STOPPING,
                 ),
             )
+            db.execute(
+                "UPDATE sends SET status=?, finished=?, message=? WHERE status=?",
+                (
+                    INTERRUPTED,
+                    now(),
+                    "The server stopped while sending; the send log keeps what went out, so "
+                    "sending again sends only the rest.",
+                    RUNNING,
+                ),
+            )
         return ids
+
+    # ------------------------------------------------------------------ sending agendas
+    def add_send(self, run_id: int, dry_run: bool) -> int:
+        with self.db() as db:
+            cur = db.execute(
+                "INSERT INTO sends(run_id, dry_run, status, created) VALUES(?, ?, ?, ?)",
+                (run_id, int(dry_run), QUEUED, now()),
+            )
+            return int(cur.lastrowid)
+
+    def send(self, send_id: int) -> sqlite3.Row | None:
+        with self.db() as db:
+            return db.execute("SELECT * FROM sends WHERE id=?", (send_id,)).fetchone()
+
+    def sends(self, run_id: int) -> list[sqlite3.Row]:
+        with self.db() as db:
+            return db.execute(
+                "SELECT * FROM sends WHERE run_id=? ORDER BY id DESC", (run_id,)
+            ).fetchall()
+
+    def update_send(self, send_id: int, **fields: object) -> None:
+        if not fields:
+            return
+        names = ", ".join(f"{name}=?" for name in fields)  # names are ours, never user input
+        with self.db() as db:
+            db.execute(f"UPDATE sends SET {names} WHERE id=?", (*fields.values(), send_id))
+
+    def claim_send(self, send_id: int) -> bool:
+        with self.db() as db:
+            cur = db.execute(
+                "UPDATE sends SET status=?, started=? WHERE id=? AND status=?",
+                (RUNNING, now(), send_id, QUEUED),
+            )
+            return cur.rowcount == 1
 
     def active_runs(self) -> int:
         with self.db() as db:

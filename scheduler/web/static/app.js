@@ -1,4 +1,4 @@
-// sigmeet's only script: live run progress (polling every second) and table filters.
+// sigmeet's only script: live run and send progress (polling every second) and table filters.
 (function () {
   "use strict";
 
@@ -37,6 +37,28 @@
     setTimeout(tick, 1000);
   }
 
+  function watchSending() {
+    var box = document.getElementById("send-progress");
+    if (!box) { return; }
+    var url = box.getAttribute("data-url");
+    function tick() {
+      fetch(url, { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { return r.json(); })
+        .then(function (p) {
+          if (!p.active) { window.location.reload(); return; }
+          var bar = document.getElementById("s-bar");
+          if (bar) { bar.value = p.percent; bar.textContent = p.percent + " %"; }
+          text("s-sent", p.sent);
+          text("s-already", p.already);
+          text("s-failed", p.failed);
+          text("s-to-go", p.to_go);
+          setTimeout(tick, 1000);
+        })
+        .catch(function () { setTimeout(tick, 2000); });
+    }
+    setTimeout(tick, 1000);
+  }
+
   function filters() {
     var inputs = document.querySelectorAll("input[data-filter]");
     Array.prototype.forEach.call(inputs, function (input) {
@@ -63,6 +85,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     watchProgress();
+    watchSending();
     filters();
     selectOnFocus();
   });
