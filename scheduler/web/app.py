@@ -630,6 +630,9 @@ def create_app(store: st.Store, enqueue=None, *, testing: bool = False, enqueue_
         names = {}
         if unusable is None:
             names = {r.attendee: r.name for r in read_recipients(out_dir)}
+        log = read_log(out_dir / SEND_LOG)
+        done = {r.attendee for r in log if r.status == "sent"}
+        sent_before = sum(o.recipient.attendee in done for o in batch.outgoing) if batch else 0
         sends = store.sends(run_id)
         latest = sends[0] if sends else None
         outcome = json.loads(latest["problems"]) if latest and latest["problems"] else {}
@@ -649,7 +652,8 @@ def create_app(store: st.Store, enqueue=None, *, testing: bool = False, enqueue_
             latest=latest,
             outcome=outcome,
             progress=send_progress(latest),
-            log=read_log(out_dir / SEND_LOG),
+            log=log,
+            sent_before=sent_before,
             names=names,
         ), code
 
