@@ -4,6 +4,9 @@ just returns)."""
 
 from __future__ import annotations
 
+import signal
+import threading
+
 from ortools.sat.python import cp_model
 
 # One-worker runs are reproducible because they stop on CP-SAT's deterministic clock, which
@@ -13,12 +16,28 @@ DETERMINISTIC_PER_SECOND = 0.1
 WALL_SAFETY = 5
 
 
+class _Solver(cp_model.CpSolver):
+    """A CpSolver that gives Ctrl-C back afterwards: with `catch_sigint_signal` CP-SAT sets
+    SIGINT to the system default when its search ends, so a later Ctrl-C (between two
+    searches, while writing the outputs) would kill the process on the spot, leaving its
+    writer processes and a half-written folder behind."""
+
+    def solve(self, *args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            return super().solve(*args, **kwargs)
+        handler = signal.getsignal(signal.SIGINT)
+        try:
+            return super().solve(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGINT, handler)
+
+
 def solver(seconds: float, workers: int, seed: int, *, cheap_presolve: bool = False):
     """A CpSolver stopping after `seconds` (one worker: the same amount of deterministic
     time), with Ctrl-C caught. `cheap_presolve`: no probing or symmetry detection and one
     presolve pass; on 300 attendees they took 18 s of a 30 s run and found nothing the
     search used, and an LNS round's sub-model is nearly all fixed anyway."""
-    found = cp_model.CpSolver()
+    found = _Solver()
     p = found.parameters
     if cheap_presolve:
         p.cp_model_probing_level = 0

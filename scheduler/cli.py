@@ -160,12 +160,25 @@ def schedule(
     and keeps the best schedule found so far. With --previous, the announced schedule is
     kept (see --keep), and a Changes sheet and changes.csv list whose agenda changed and why.
     """
+    from scheduler.stopping import sigterm_stops, terminated
+
+    try:
+        with sigterm_stops():
+            _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_file, keep)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM while reading, building or writing
+        why = "Stopped (SIGTERM)" if terminated() else "Stopped"
+        click.echo(f"{why}; nothing was written, any earlier output is as it was.", err=True)
+        sys.exit(EXIT_OTHER)
+
+
+def _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_file, keep):
     from models.errors import Infeasible
     from scheduler import pipeline
     from scheduler.exports.folder import OutputExists
     from scheduler.figures import quality_figures
     from scheduler.progress import ProgressPrinter, final_line
     from scheduler.registration.report import problems_text
+    from scheduler.stopping import terminated
 
     out_dir = out_dir or pipeline.default_output(input_file)
     try:
@@ -200,6 +213,9 @@ def schedule(
         click.echo("Stopped before the search began; nothing was written.", err=True)
         sys.exit(EXIT_OTHER)
     printer.done()
+    if terminated():  # SIGTERM stopped the search: stop, unlike Ctrl-C, which keeps the best
+        click.echo("Stopped (SIGTERM) before writing; nothing was written.", err=True)
+        sys.exit(EXIT_OTHER)
     try:
         pipeline.write(
             out_dir,

@@ -6,11 +6,16 @@ would not help. The work is cut into independent jobs (the schedule workbook, an
 in chunks of attendees); each job writes its own files, so the result is the same whatever
 the number of processes. Small events are written in this process: starting a pool would
 cost more than it saves.
+
+Writers are spawned, not forked: a forked writer would start with a copy of the solver's
+whole memory (gigabytes at 8,000 attendees), a spawned one holds only the context it is
+sent. Each dies with the command (scheduler/stopping.py), so none outlives a stop.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -22,6 +27,7 @@ from scheduler.exports.agendas.bundle import AgendaFiles, write_agenda_files
 from scheduler.exports.agendas.history import PreviousCalendars
 from scheduler.exports.agendas.items import AgendaItem
 from scheduler.exports.pdf.documents import write_document
+from scheduler.stopping import child_started
 
 # Below this many agendas a process pool costs more than it saves.
 PARALLEL_FROM = 300
@@ -91,7 +97,10 @@ def run_jobs(
             _run(ctx, job, write_schedule)
         return
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(ctx, write_schedule)
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(ctx, write_schedule),
     ) as pool:
         for future in [pool.submit(_run_in_worker, job) for job in jobs]:
             future.result()
@@ -129,6 +138,7 @@ _worker_state: tuple[OutputContext, ScheduleWriter] | None = None
 
 def _start_worker(ctx: OutputContext, write_schedule: ScheduleWriter) -> None:
     global _worker_state
+    child_started()
     _worker_state = (ctx, write_schedule)
 
 
