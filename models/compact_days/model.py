@@ -126,6 +126,7 @@ class CompactModel:
             if total:
                 model.add(sum(total) == int(activities[who]))
         self.attendee_gaps = per_attendee_breaks  # attendee -> their "break starts" literals
+        self._unary: list = []  # (attendee, lowest, "at least lowest + k breaks" literals)
         self._clusters(av, chosen)
         if break_spread is not None and per_attendee_breaks:
             top = max(len(days[d]) for d in days) * len(days)
@@ -316,6 +317,24 @@ class CompactModel:
             return max(0, int(math.ceil(solver.best_objective_bound - 1e-6))), spent
         return 0, spent
 
+    def unary_breaks(self, low: dict[int, int]):
+        """Breaks as low + a sum of per-attendee "has at least k breaks" literals (k above
+        their lowest, ordered), the objective shape core-guided search works best on (like a
+        MaxSAT solver's); returns that sum, without the constant sum(low)."""
+        terms = []
+        for who in sorted(self.attendee_gaps):
+            gaps = self.attendee_gaps[who]
+            lo = low.get(who, 0)
+            if len(gaps) <= lo:
+                continue
+            u = [self.model.new_bool_var(f"u{who},{k}") for k in range(lo + 1, len(gaps) + 1)]
+            for hi, below in zip(u[1:], u, strict=False):
+                self.model.add_implication(hi, below)
+            self.model.add(sum(gaps) == lo + sum(u))
+            self._unary.append((who, lo, u))
+            terms += u
+        return cp_model.LinearExpr.sum(terms)
+
     def _one_block_fits(self, who: int) -> bool:
         """On a one-day event: some window of consecutive slots holds exactly `who`'s
         panels and a matching of their meetings to the window's other slots (then their
@@ -443,6 +462,10 @@ class CompactModel:
             for k in range(len(started)):
                 val[started[k].index] = int(bool(on) and min(on) <= lo + k)
                 val[ongoing[k].index] = int(bool(on) and max(on) >= lo + k)
+        for who, lo, u in self._unary:
+            count = sum(val[g.index] for g in self.attendee_gaps[who])
+            for k, x in enumerate(u, start=lo + 1):
+                val[x.index] = int(count >= k)
         if self.spread is not None:
             per: dict[int, int] = {}
             for who, d in zip(self.day_owner, self.days, strict=True):

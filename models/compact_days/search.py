@@ -34,6 +34,7 @@ PROBE_SUBSOLVERS = ("no_lp", "quick_restart_no_lp")
 PROBE_SHARE = (
     0.3  # of phase 2's time: questions "at most k breaks" end by then (forum-13crafc: 2 s)
 )
+UNARY = True  # stage A minimises per-attendee "at least k breaks" literals
 LOWEST_SHARE = 0.1  # of phase 2's time at most: per-attendee lowest breaks
 # Deterministic time per wall second of those tiny solves, measured ~0.2 here.
 LOWEST_DETERMINISTIC_PER_SECOND = 0.2
@@ -156,25 +157,34 @@ def compact_days(
     # upwards from the bound instead was slower on the research events: forum-13's 0-break
     # timing was not found in 40 s that way; minimising found and proved it in ~20 s.)
     cap = phase.model.add(phase.breaks_expr <= best_breaks)
+    objective = phase.breaks_expr
     if not settled:
-        solver, status = run(phase.breaks_expr, STAGE_A_SHARE * time_limit - clock.used, reporter)
+        if UNARY and workers == 2:  # measured on forum-14 at 40 s: 41 breaks, plain sum 78
+            objective = phase.unary_breaks(lowest)
+            phase.hint(found)
+        solver, status = run(objective, STAGE_A_SHARE * time_limit - clock.used, reporter)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = phase.chosen_rows(solver)
             best_breaks = phase.measure(found)[0]
-            low = max(low, int(math.ceil(solver.best_objective_bound - 1e-6)))
+            shift = sum(lowest.values()) if objective is not phase.breaks_expr else 0
+            low = max(low, shift + int(math.ceil(solver.best_objective_bound - 1e-6)))
     proven = low >= best_breaks
     # Stage B: fewest idle slots among timings with no more breaks.
-    status = cp_model.UNKNOWN
+    status, offset = cp_model.UNKNOWN, 0
     if not clock.stopped:
         _set_cap(cap, best_breaks)
         phase.hint(found)
-        penalty_expr = weights.BREAK * phase.breaks_expr + weights.IDLE_SLOT * phase.idle_expr
+        # (with unary break literals the same penalty less BREAK x sum(lowest), a constant)
+        penalty_expr = weights.BREAK * objective + weights.IDLE_SLOT * phase.idle_expr
+        offset = weights.BREAK * sum(lowest.values()) if objective is not phase.breaks_expr else 0
         solver, status = run(penalty_expr, max(time_limit - clock.used, 0.5), reporter)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = phase.chosen_rows(solver)
     proven = proven and status == cp_model.OPTIMAL
     bound = (
-        int(round(solver.best_objective_bound)) if proven else weights.BREAK * min(low, best_breaks)
+        offset + int(round(solver.best_objective_bound))
+        if proven
+        else weights.BREAK * min(low, best_breaks)
     )
     seconds = time.monotonic() - started
     breaks, idle = phase.measure(found)
