@@ -7,6 +7,8 @@ Exit codes follow the contract: 0 fine, 2 input wrong, 3 hard rules cannot all h
 from __future__ import annotations
 
 import sys
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -176,9 +178,11 @@ def _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_fi
     from scheduler import pipeline
     from scheduler.exports.folder import OutputExists
     from scheduler.figures import quality_figures
-    from scheduler.progress import ProgressPrinter, final_line
+    from scheduler.progress import ProgressPrinter, final_line, search_budget
     from scheduler.registration.report import problems_text
     from scheduler.stopping import terminated
+
+    begun = time.monotonic()  # reading and writing count against the time limit too
 
     out_dir = out_dir or pipeline.default_output(input_file)
     try:
@@ -200,8 +204,11 @@ def _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_fi
         err=True,
     )
     printer = ProgressPrinter(options.limit_for(event))
+    budget = search_budget(options.limit_for(event), time.monotonic() - begun, len(event.attendees))
     try:
-        planned = pipeline.plan(event, options, replan=replan, progress=printer)
+        planned = pipeline.plan(
+            event, replace(options, time_limit=budget), replan=replan, progress=printer
+        )
     except Infeasible as exc:
         printer.done()
         click.echo("No schedule can keep every hard rule. These clash:", err=True)
