@@ -201,7 +201,7 @@ def main(clients: int, seconds: float, max_requests: int, out: Path) -> None:
         click.echo(f"Wrote the load section of {out}")
         server.store.update_run(solving, stop_requested=1, status=st.STOPPING)
     finally:
-        httpd.close()
+        sv.stop_serving(httpd)
         server.shutdown()
 
 

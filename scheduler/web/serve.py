@@ -168,3 +168,15 @@ def serve_in_thread(server: Server, host: str = "127.0.0.1", port: int = 0):
     thread = threading.Thread(target=httpd.run, daemon=True)
     thread.start()
     return httpd, f"http://{host}:{httpd.effective_port}"
+
+
+def stop_serving(httpd) -> None:
+    """Stop a server started by `serve_in_thread`. Its sockets are closed from its own loop
+    thread: closed from another thread while the loop waits in select(), they fail there."""
+
+    def close_all() -> None:
+        for channel in list(httpd._map.values()):
+            channel.close()
+
+    httpd.trigger.pull_trigger(close_all)
+    httpd.task_dispatcher.shutdown()

@@ -17,7 +17,7 @@ import pytest
 from icalendar import Calendar
 
 from scheduler.registration.write import write_registration
-from scheduler.web.serve import serve_in_thread
+from scheduler.web.serve import serve_in_thread, stop_serving
 from tests.helpers.registration import valid_rows
 from tests.web.conftest import PASSWORD, make_server
 
@@ -64,7 +64,7 @@ def live(tmp_path_factory):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield {"base": base, "browser": browser, "folder": folder, "shots": shots, "server": srv}
         browser.close()
-    httpd.close()
+    stop_serving(httpd)
     srv.shutdown()
     keep = os.environ.get("SIGMEET_SCREENSHOTS")
     if keep:
