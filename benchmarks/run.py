@@ -506,19 +506,30 @@ def main(
         command += f" --research-instances {','.join(instances)}" if instances else ""
         command += f" --research-time-limit {research_time_limit:g}"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        render(
-            size_results,
-            research_results,
-            repeats=repeats,
-            workers=workers,
-            seed=seed,
-            research_time_limit=research_time_limit,
-            command=command.strip(),
-        ),
-        encoding="utf-8",
+    text = render(
+        size_results,
+        research_results,
+        repeats=repeats,
+        workers=workers,
+        seed=seed,
+        research_time_limit=research_time_limit,
+        command=command.strip(),
     )
+    out.write_text(text + _load_section(out), encoding="utf-8")
     click.echo(f"Wrote {out}")
+
+
+LOAD_START, LOAD_END = "<!-- load benchmark: start -->", "<!-- load benchmark: end -->"
+
+
+def _load_section(out: Path) -> str:
+    """The web app's load-test section of an existing RESULTS.md (benchmarks/load.py
+    writes it between its markers), kept when this runner rewrites the file."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    if LOAD_START not in old or LOAD_END not in old:
+        return ""
+    section = old.split(LOAD_START, 1)[1].split(LOAD_END, 1)[0]
+    return f"\n{LOAD_START}{section}{LOAD_END}\n"
 
 
 def _split(text: str) -> list[str]:

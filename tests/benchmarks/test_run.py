@@ -90,3 +90,16 @@ def test_time_limits_for_every_size_or_per_size():
 def test_unknown_size_is_refused_in_words(tmp_path):
     result = CliRunner().invoke(main, ["--sizes", "S,XXL", "--out", str(tmp_path / "r.md")])
     assert result.exit_code == 2 and "unknown size XXL" in result.output
+
+
+def test_rewriting_results_keeps_the_load_benchmarks_section(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    load = (
+        "<!-- load benchmark: start -->\n## Web app under load\n\np50 54 ms\n"
+        "<!-- load benchmark: end -->"
+    )
+    out.write_text("# Benchmark results\n\nold figures\n\n" + load + "\n")
+    result = CliRunner().invoke(main, ["--sizes", "none", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert load in text and "old figures" not in text
