@@ -218,7 +218,7 @@ class CompactModel:
         most one of a cluster's meetings happens per slot): c[j, t] = "some meeting of cluster
         j is at t", and per slot sum_j c[j, t] <= free pool tables. Measured outside this
         project on the 12-table research events: 'at most one attendee may break' went from
-        unsolved after 60 s to 13 s (../shared/notes/b2b-breaks-lessons.md, section 3)."""
+        unsolved after 60 s to 13 s (the team's notes on the research events, lesson 3)."""
         rows = self.rows_of_pair
         tclass = self._tclass
         pool_pairs = [p for p in sorted(rows) if all(tclass[r] == POOL for r in rows[p])]

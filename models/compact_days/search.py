@@ -102,7 +102,7 @@ def compact_days(
 
     # Per attendee, the fewest breaks their own meetings allow (a tiny model each): a lower
     # bound stated in the model, and the first question asked. Their sum was the research
-    # events' optimum on 14 of 20 (../shared/notes/b2b-breaks-lessons.md, section 2).
+    # events' optimum on 14 of 20 (the team's notes on the research events, lesson 2).
     small = len(phase.lit) <= ONE_BLOCK_MAX_LITERALS
     lowest = _lowest_breaks(phase, LOWEST_SHARE * time_limit) if small else {}
     phase.add_lower_bounds(lowest)
@@ -227,7 +227,7 @@ def _solve(model, objective, seconds: float, workers: int, seed: int, callback):
     """Minimise `objective` (None: any solution) within `seconds`. With two workers they are
     named: on 2 cores CP-SAT's default pair (an LP worker and LNS) found no timing at all in
     60 s on two research events; schedules come from the LP-free CDCL worker, bounds from
-    the core-guided one (../shared/notes/b2b-breaks-lessons.md, section 4)."""
+    the core-guided one (the team's notes on the research events, lesson 4)."""
     if objective is not None:
         model.minimize(objective)
     solver = cpsat.solver(max(seconds, 0.1), workers, seed)

@@ -4,7 +4,7 @@ everyone else, let CP-SAT re-plan the freed part for a moment, keep what improve
 Why by hand: on events of a few hundred attendees CP-SAT's own search, started from the
 greedy schedule, found nothing better in a minute (its LNS workers get little time with two
 workers, and each presolves the whole model). Fixed variables make the sub-model tiny after
-presolve, so each round is a fraction of a second. See /work/shared/notes/cpsat-practice.md:
+presolve, so each round is a fraction of a second. As the team's CP-SAT practice notes put it:
 "freeze first, then release small neighbourhoods".
 
 Neighbourhood: a random attendee, then attendees linked to the freed ones by a candidate
