@@ -10,8 +10,9 @@
     return v === null || v === undefined ? "–" : Math.round(v).toLocaleString("en");
   }
 
-  function watchProgress() {
-    var box = document.getElementById("progress");
+  // Poll a job's progress (a run or a send) every second and show it; reload when it ends.
+  function watch(boxId, barId, show) {
+    var box = document.getElementById(boxId);
     if (!box) { return; }
     var url = box.getAttribute("data-url");
     function tick() {
@@ -19,17 +20,9 @@
         .then(function (r) { return r.json(); })
         .then(function (p) {
           if (!p.active) { window.location.reload(); return; }
-          var bar = document.getElementById("bar");
+          var bar = document.getElementById(barId);
           if (bar) { bar.value = p.percent; bar.textContent = p.percent + " %"; }
-          text("p-phase", p.status === "queued" ? "waiting for a free solver" :
-               (p.status === "stopping" ? "stopping: keeping the best schedule" : p.phase));
-          text("p-seconds", p.seconds.toFixed(1));
-          text("p-objective", number(p.objective));
-          text("p-bound", number(p.bound));
-          text("p-gap", p.gap === null ? "–" : (100 * p.gap).toFixed(2) + " %");
-          if (p.status === "running") {
-            text("p-hint", "The page updates by itself; the results appear here when the search ends.");
-          }
+          show(p);
           setTimeout(tick, 1000);
         })
         .catch(function () { setTimeout(tick, 2000); });
@@ -37,26 +30,27 @@
     setTimeout(tick, 1000);
   }
 
+  function watchProgress() {
+    watch("progress", "bar", function (p) {
+      text("p-phase", p.status === "queued" ? "waiting for a free solver" :
+           (p.status === "stopping" ? "stopping: keeping the best schedule" : p.phase));
+      text("p-seconds", p.seconds.toFixed(1));
+      text("p-objective", number(p.objective));
+      text("p-bound", number(p.bound));
+      text("p-gap", p.gap === null ? "–" : (100 * p.gap).toFixed(2) + " %");
+      if (p.status === "running") {
+        text("p-hint", "The page updates by itself; the results appear here when the search ends.");
+      }
+    });
+  }
+
   function watchSending() {
-    var box = document.getElementById("send-progress");
-    if (!box) { return; }
-    var url = box.getAttribute("data-url");
-    function tick() {
-      fetch(url, { credentials: "same-origin", cache: "no-store" })
-        .then(function (r) { return r.json(); })
-        .then(function (p) {
-          if (!p.active) { window.location.reload(); return; }
-          var bar = document.getElementById("s-bar");
-          if (bar) { bar.value = p.percent; bar.textContent = p.percent + " %"; }
-          text("s-sent", p.sent);
-          text("s-already", p.already);
-          text("s-failed", p.failed);
-          text("s-to-go", p.to_go);
-          setTimeout(tick, 1000);
-        })
-        .catch(function () { setTimeout(tick, 2000); });
-    }
-    setTimeout(tick, 1000);
+    watch("send-progress", "s-bar", function (p) {
+      text("s-sent", p.sent);
+      text("s-already", p.already);
+      text("s-failed", p.failed);
+      text("s-to-go", p.to_go);
+    });
   }
 
   function filters() {
