@@ -66,14 +66,20 @@ def stop_children() -> None:
 
 def child_started() -> None:
     """In a child process: take SIGTERM normally again, and die with the parent whatever
-    kills it (Linux's PR_SET_PDEATHSIG), so no writer outlives the command."""
+    kills it, so no writer outlives the command."""
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    die_with_parent(signal.SIGKILL)
+
+
+def die_with_parent(sig: int) -> None:
+    """Have the kernel send this process `sig` when its parent ends, however it ends
+    (Linux's PR_SET_PDEATHSIG); elsewhere a no-op, and the parent's own clean-up remains."""
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, sig)
     except (OSError, AttributeError):
-        pass  # not Linux: the parent still kills its children on SIGTERM
+        pass
 
 
 def _watch() -> None:

@@ -14,7 +14,6 @@ search stops at once. The schedule found so far is then written like any other.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pickle
 import signal
@@ -23,6 +22,7 @@ import threading
 import time
 import traceback
 
+from scheduler.stopping import die_with_parent
 from scheduler.web import store as st
 
 RESULT_FILE = "result.pickle"
@@ -181,18 +181,9 @@ def agenda_urls(store: st.Store, event_id: int, event) -> dict[str, str] | None:
     }
 
 
-def die_with_parent() -> None:
-    """End when the queue worker waiting on this process ends (the server was killed)."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-
-
 def main(argv: list[str]) -> int:
     data, run_id = argv[1], int(argv[2])
-    die_with_parent()
+    die_with_parent(signal.SIGTERM)  # the queue worker waiting on this run was killed
     return run(st.Store(data), run_id)
 
 

@@ -40,6 +40,8 @@ from scheduler.exports.pdf.layout import (
     Row,
     draw_table,
     draw_text,
+    new_canvas,
+    time_range,
     wrap,
 )
 from scheduler.exports.pdf.qr import draw_qr
@@ -54,10 +56,6 @@ def name_order(people: Sequence[Attendee]) -> list[Attendee]:
     """Attendees sorted by name as a desk would look them up: accents ignored (Łukasz
     under L, Őrs under O), then by the name itself and the id."""
     return sorted(people, key=lambda a: (slugify(a.name), a.name.casefold(), a.id))
-
-
-def _hhmm(start: dt.datetime, end: dt.datetime) -> str:
-    return f"{start:%H:%M}–{end:%H:%M}"
 
 
 def agenda_rows(
@@ -84,10 +82,12 @@ def agenda_rows(
             ):
                 j += 1
             label = "free" if item.kind == FREE else "away"
-            rows.append(Row((Cell(_hhmm(item.start, timeline[j].end)), Cell(label)), muted=True))
+            rows.append(
+                Row((Cell(time_range(item.start, timeline[j].end)), Cell(label)), muted=True)
+            )
             i = j + 1
             continue
-        when = Cell(_hhmm(item.start, item.end))
+        when = Cell(time_range(item.start, item.end))
         if item.kind == MEETING:
             where = f"Table {item.table}" + (f" · {item.room}" if item.room else "")
             cells = (
@@ -165,16 +165,6 @@ def draw_agenda_page(
     draw_text(c, MARGIN, MARGIN - 10, footer, regular, 7, None, MUTED)
 
 
-def _canvas(path: Path, title: str) -> Canvas:
-    # invariant: no creation time or random id in the file, so an unchanged agenda is
-    # written byte for byte the same (and agendas.zip changes only with content).
-    c = Canvas(str(path), pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
-    c.setTitle(title)
-    c.setAuthor("sigmeet")
-    c.setCreator("sigmeet")
-    return c
-
-
 def write_agenda_pdf(
     path: Path,
     event: Event,
@@ -185,7 +175,7 @@ def write_agenda_pdf(
     stamp: dt.datetime | None = None,
 ) -> Path:
     """One attendee's agenda as a one-page A4 PDF."""
-    c = _canvas(path, f"{event.settings.name}: agenda of {attendee.name}")
+    c = new_canvas(path, f"{event.settings.name}: agenda of {attendee.name}")
     draw_agenda_page(c, event, attendee, timeline, url=url, stamp=stamp)
     c.showPage()
     c.save()
@@ -203,7 +193,7 @@ def write_agendas_pdf(
     """Every (not cancelled) attendee's agenda page in one PDF, in name order."""
     away = away_by_attendee(event)
     people = name_order([a for a in event.attendees if not a.cancelled])
-    c = _canvas(path, f"{event.settings.name}: all agendas")
+    c = new_canvas(path, f"{event.settings.name}: all agendas")
     for attendee in people:
         mine = activities.get(attendee.id, [])
         timeline = personal_timeline(event, attendee, mine, away.get(attendee.id, ()))

@@ -1,10 +1,13 @@
 """Drawing helpers shared by the agenda pages and the table signs: A4, margins, colours, text
-cut to a width, and a table of rows scaled so that it fits on one page."""
+cut to a width, a table of rows scaled so that it fits on one page, time ranges, and the
+reproducible canvas every document is drawn on."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
@@ -148,3 +151,17 @@ def draw_table(
         )
         y -= s.row
     return y
+
+
+def time_range(start: dt.datetime, end: dt.datetime) -> str:
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def new_canvas(path: Path, title: str) -> Canvas:
+    # invariant: no creation time or random id in the file, so an unchanged agenda is
+    # written byte for byte the same (and agendas.zip changes only with content).
+    c = Canvas(str(path), pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
+    c.setTitle(title)
+    c.setAuthor("sigmeet")
+    c.setCreator("sigmeet")
+    return c

@@ -9,7 +9,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from models.domain import Event, Schedule
-from scheduler.exports.pdf.agenda import _canvas, _hhmm
 from scheduler.exports.pdf.fonts import register_fonts
 from scheduler.exports.pdf.layout import (
     ACCENT,
@@ -21,6 +20,8 @@ from scheduler.exports.pdf.layout import (
     Row,
     draw_table,
     draw_text,
+    new_canvas,
+    time_range,
 )
 
 TABLES_PDF = "tables.pdf"
@@ -46,7 +47,7 @@ def table_rows(event: Event, schedule: Schedule, table: str) -> list[Row]:
             day = s.date
             rows.append(Row((Cell(f"{day:%A %d %B %Y}"),), heading=True))
         m = meets.get(s.index)
-        when = Cell(_hhmm(s.start, s.end))
+        when = Cell(time_range(s.start, s.end))
         if m is None:
             rows.append(Row((when, Cell("free")), muted=True))
         else:
@@ -70,7 +71,7 @@ def write_tables_pdf(
     hosts = {
         a.host_table: a for a in event.attendees if a.host_table is not None and not a.cancelled
     }
-    c = _canvas(path, f"{event.settings.name}: table signs")
+    c = new_canvas(path, f"{event.settings.name}: table signs")
     width = PAGE_W - 2 * MARGIN
     for t in event.tables:
         y = PAGE_H - MARGIN - 12
