@@ -129,8 +129,8 @@ def _previous_literals(built: Built, prep: Prepared, valid: Schedule) -> dict[in
 def _displaced_literals(built: Built, prep: Prepared, displaced) -> list:
     """The meeting literals of every displaced pair, at any slot (a pair meets once)."""
     wanted = {frozenset(pair) for pair in displaced}
-    rows = [i for i, p in enumerate(prep.mo.rows["pair"].to_numpy())
-            if frozenset(prep.mo.pairs[int(p)]) in wanted]  # fmt: skip
+    pairs = [i for i, pair in enumerate(prep.mo.pairs) if frozenset(pair) in wanted]
+    rows = np.flatnonzero(np.isin(prep.mo.rows["pair"].to_numpy(), pairs))
     return [built.meet[i] for i in rows]
 
 
