@@ -20,8 +20,8 @@ from tests.helpers.calendar_replan import (
     partners,
     vevents,
 )
+from tests.helpers.khal import KHAL, Khal
 from tests.helpers.replan import EXAMPLE, changes_csv, first_run, run_cli, sheet_rows, table
-from tests.replan.test_calendar_khal import KHAL, Khal
 
 pytestmark = pytest.mark.slow
 

@@ -54,14 +54,19 @@ def start_run(client, event_id: int, version_id: int, limit: float = 2, **extra)
     return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
 
-def wait_run(client, run_id: int, timeout: float = 90) -> dict:
+def wait_done(client, url: str, timeout: float) -> dict:
+    """Poll a job's progress URL (a run, a send) until it is no longer active."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        progress = client.get(f"/runs/{run_id}/progress").get_json()
+        progress = client.get(url).get_json()
         if not progress["active"]:
             return progress
-        time.sleep(0.2)
-    raise AssertionError(f"run {run_id} did not finish in {timeout} s")
+        time.sleep(0.1)
+    raise AssertionError(f"{url} still active after {timeout} s")
+
+
+def wait_run(client, run_id: int, timeout: float = 90) -> dict:
+    return wait_done(client, f"/runs/{run_id}/progress", timeout)
 
 
 def make_server(folder: Path, workers: int = 1) -> Server:

@@ -14,7 +14,15 @@ from scheduler.mail.log import SEND_LOG, read_log
 from scheduler.registration.write import write_registration
 from tests.helpers.registration import valid_rows
 from tests.mail.smtp_server import Server as SmtpServer
-from tests.web.conftest import PASSWORD, csrf_of, ids_from, make_server, sign_in, start_run
+from tests.web.conftest import (
+    PASSWORD,
+    csrf_of,
+    ids_from,
+    make_server,
+    sign_in,
+    start_run,
+    wait_done,
+)
 from tests.web.conftest import upload as upload_workbook
 
 pytestmark = pytest.mark.slow
@@ -71,13 +79,7 @@ def press(c, run_id: int, **data):
 
 
 def wait_send(c, run_id: int, timeout: float = 30) -> dict:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        progress = c.get(f"/runs/{run_id}/outbox/progress").get_json()
-        if not progress["active"]:
-            return progress
-        time.sleep(0.1)
-    raise AssertionError("sending did not finish")
+    return wait_done(c, f"/runs/{run_id}/outbox/progress", timeout)
 
 
 def save_settings(c, run_id: int, smtp, **extra):
