@@ -230,7 +230,6 @@ def _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_fi
             input_path=input_file,
             force=force,
             notify=lambda msg: click.echo(msg, err=True),
-            previous=previous_file,
         )
     except OutputExists as exc:
         click.echo(str(exc), err=True)

@@ -98,21 +98,20 @@ def write(
     input_path: Path,
     force: bool = False,
     notify: Callable[[str], None] | None = None,
-    previous: Path | None = None,
     agenda_urls: Mapping[str, str] | None = None,
 ) -> Path:
     """Write every output of `planned` into `out_dir` (raises `OutputExists`, `OSError`).
 
     `agenda_urls` (attendee id -> their web agenda) puts a QR code on each printed agenda.
 
-    On a re-plan, `previous` (the earlier output folder or its schedule.xlsx) holds the
-    calendar files attendees imported; the new ones update and cancel those entries. Without
-    it, or without files there, the previous schedule stands in.
+    On a re-plan, the previous schedule's folder holds the calendar files attendees imported;
+    the new ones update and cancel those entries. Without files there, the previous schedule
+    stands in.
     """
     calendars = None
     if planned.replan is not None:
         earlier = planned.replan.reconciled.previous
-        calendars = previous_calendars(planned.event, previous, earlier)
+        calendars = previous_calendars(planned.event, planned.replan.source, earlier)
     return write_outputs(
         out_dir,
         planned.event,

@@ -14,11 +14,13 @@ from scheduler.replan.reconcile import Reconciled, keep_in_place, reconcile
 @dataclass(frozen=True)
 class Replan:
     """Everything a re-plan needs: the event to solve (with kept meetings pinned in fixed
-    mode), the reconciliation for origins and Changes, and the solver's keeping rules."""
+    mode), the reconciliation for origins and Changes, the solver's keeping rules, and where
+    the previous schedule was read (its folder holds the calendars attendees imported)."""
 
     event: Event
     reconciled: Reconciled
     keep: KeepPrevious
+    source: Path | None = None
 
 
 def prepare_replan(event: Event, path: str | Path, *, flexible: bool) -> Replan:
@@ -31,7 +33,7 @@ def prepare_replan(event: Event, path: str | Path, *, flexible: bool) -> Replan:
     displaced = tuple(dict.fromkeys(tuple(r.attendees) for r in reconciled.released if not r.panel))
     keep = KeepPrevious(reconciled.valid, flexible=flexible, released=released, displaced=displaced)
     solve_event = event if flexible else keep_in_place(event, reconciled)
-    return Replan(solve_event, reconciled, keep)
+    return Replan(solve_event, reconciled, keep, Path(path))
 
 
 # Share of the time limit for the first, keep-everything solve of a flexible re-plan.

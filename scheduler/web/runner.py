@@ -126,7 +126,6 @@ def run(store: st.Store, run_id: int) -> int:
             planned,
             input_path=upload,
             force=True,
-            previous=previous,
             agenda_urls=agenda_urls(store, version["event_id"], event),
         )
         result = (planned.event, planned.schedule, planned.changes)
