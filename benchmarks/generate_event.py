@@ -2,7 +2,9 @@
 
     python -m benchmarks.generate_event SIZE OUT.xlsx [--seed N]
 
-SIZE is S, M, L or XL. The same size and seed always give the same workbook.
+SIZE is S, M, L, XL, XXL or BIO (see SIZES: from 60 attendees on one day to 16,000 on three
+days with 100,000 requests, the size of the largest partnering events). The same size and
+seed always give the same workbook; BIO is generated in well under a minute.
 
 What makes the events realistic (and hard in the right places):
 - popularity is skewed: request targets mix a uniform draw with a Zipf draw, so a few
@@ -58,6 +60,12 @@ SIZES: dict[str, Size] = {
     "M": Size("M", attendees=300, requests=2_000, days=1, tables=40, panels=4, pins=2),
     "L": Size("L", attendees=1_000, requests=8_000, days=2, tables=120, panels=6, pins=3),
     "XL": Size("XL", attendees=3_000, requests=25_000, days=2, tables=300, panels=10, pins=5),
+    # The largest events one machine should plan (issue 15): three days, two halls.
+    "XXL": Size("XXL", attendees=8_000, requests=50_000, days=3, tables=800, panels=16, pins=8),
+    # Pins sit one slot apart on day 1's afternoon, which has 10 slots: 10 at most.
+    "BIO": Size(
+        "BIO", attendees=16_000, requests=100_000, days=3, tables=1_500, panels=24, pins=10
+    ),
 }
 
 COUNTRIES = ("DE", "FR", "NL", "BE", "DK", "SE", "ES", "IT", "CH", "AT", "PL", "UK", "US")
@@ -130,7 +138,7 @@ PRIORITY_WEIGHTS = (0.10, 0.20, 0.35, 0.20, 0.15)  # priorities 1..5
 
 
 def generate(size: str, seed: int = 0) -> dict[str, Rows]:
-    """Rows of every sheet of a registration workbook for an event of `size` (S, M, L, XL)."""
+    """Rows of every sheet of a registration workbook for an event of `size` (a SIZES key)."""
     spec = SIZES[size.upper()]
     rng = np.random.default_rng([seed, list(SIZES).index(spec.name)])
     sessions = _sessions(spec)
@@ -440,7 +448,7 @@ def _panels(
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--seed", default=0, show_default=True, help="Same seed, same event.")
 def main(size: str, out: Path, seed: int) -> None:
-    """Write a generated registration workbook of SIZE (S, M, L, XL) to OUT."""
+    """Write a generated registration workbook of SIZE (S, M, L, XL, XXL, BIO) to OUT."""
     started = time.perf_counter()
     sheets = generate(size, seed)
     write_registration(out, sheets)

@@ -73,3 +73,17 @@ def test_the_event_has_every_feature_organisers_use():
     )
     hosts = {a["id"] for a in attendees if a["host_table"]}
     assert hosts and not any(r["from"] in hosts and r["to"] in hosts for r in requests)
+
+
+@pytest.mark.slow
+def test_the_largest_size_reads_back_without_errors(tmp_path):
+    from scheduler.registration.read import read_workbook
+
+    path = write_registration(tmp_path / "bio.xlsx", generate("BIO", seed=0))
+    result = read_workbook(path)
+
+    assert not result.errors, [str(p) for p in result.errors[:5]]
+    event = result.event
+    assert len(event.attendees) == SIZES["BIO"].attendees
+    assert len({s.date for s in event.sessions}) == 3
+    assert len(event.pins) == SIZES["BIO"].pins and len(event.panels) == SIZES["BIO"].panels
