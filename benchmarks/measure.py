@@ -2,34 +2,132 @@
 
     python -m benchmarks.measure ENGINE WORKBOOK [--time-limit S] [--workers N] [--seed N]
 
-ENGINE is `sigmeet` (the CP-SAT model) or `greedy` (the baseline). `benchmarks.run` starts
-one such process per run so that each peak memory figure belongs to one solve alone. The
-last line of standard output is a JSON object (see `measure`).
+ENGINE is `sigmeet` (the CP-SAT model) or `greedy` (the baseline). The schedule is written
+as the whole output folder (`pipeline.write`: workbook, agendas, calendars, PDFs, zip), timed
+on its own, and the workbook checked by `scheduler.check`. `benchmarks.run` starts one such
+process per run so that each peak memory figure belongs to one run alone: this process and
+its writer processes, summed (`TreeMemory`). The last line of standard output is a JSON
+object (see `measure`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import click
 
 ENGINES = ("sigmeet", "greedy")
+# How often the process tree's memory is sampled: often enough for a writer's peak.
+SAMPLE_SECONDS = 0.2
+
+
+class TreeMemory:
+    """Peak memory of this process and every process it started (the output writers),
+    together: a background thread samples them from /proc every SAMPLE_SECONDS.
+
+    `ru_maxrss` alone would miss the writers, and RUSAGE_CHILDREN gives the largest child,
+    not the sum. A sample adds up each process's own (anonymous) resident memory and counts
+    the file-backed pages they share (Python, libraries) once, as the largest of them:
+    /proc/PID/statm is cheap to read even for a solver of gigabytes, where smaps_rollup
+    (PSS) costs milliseconds per process. Off Linux (no /proc) only this process's own peak
+    is known.
+    """
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tree-memory", daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    @property
+    def peak_mb(self) -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux
+        return max(self.peak_kb, own) / 1024
+
+    def sample(self) -> None:
+        pages = [_resident_pages(pid) for pid in _tree(os.getpid())]
+        if pages:
+            own = sum(anonymous for anonymous, _ in pages)
+            shared = max(file_backed for _, file_backed in pages)
+            self.peak_kb = max(self.peak_kb, (own + shared) * PAGE_KB)
+
+    def _run(self) -> None:
+        while not self._stop.wait(SAMPLE_SECONDS):
+            self.sample()
+
+
+PAGE_KB = (os.sysconf("SC_PAGE_SIZE") // 1024) if hasattr(os, "sysconf") else 4
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and all its descendants, from /proc/*/stat (empty without /proc)."""
+    parents: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents.setdefault(int(fields[1]), []).append(int(name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
+
+
+def _resident_pages(pid: int) -> tuple[int, int]:
+    """(anonymous, file-backed) resident pages of `pid`; (0, 0) when it has ended."""
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as fh:
+            fields = fh.read().split()
+        resident, shared = int(fields[1]), int(fields[2])
+    except (OSError, ValueError, IndexError):
+        return 0, 0
+    return resident - shared, shared
 
 
 def measure(
     engine: str, workbook: Path, *, time_limit: float, workers: int, seed: int
 ) -> dict[str, object]:
-    """Read, schedule and judge one workbook; timings in seconds, peak memory in MB."""
+    """Read, schedule, write and judge one workbook; timings in seconds, `peak_mb` the peak
+    memory in MB of this process and the writers it starts, together (`TreeMemory`)."""
+    with TreeMemory() as memory:
+        outcome = _measure(engine, workbook, time_limit=time_limit, workers=workers, seed=seed)
+    if "error" not in outcome:
+        outcome["peak_mb"] = memory.peak_mb
+    return outcome
+
+
+def _measure(
+    engine: str, workbook: Path, *, time_limit: float, workers: int, seed: int
+) -> dict[str, object]:
     from scheduler.check import check_workbook
-    from scheduler.exports.schedule.meetings_panels import write_schedule
     from scheduler.exports.schedule.names import SCHEDULE_FILE
     from scheduler.figures import quality_figures
-    from scheduler.pipeline import InputRejected, read_registration
+    from scheduler.pipeline import InputRejected, Planned, read_registration, write
 
     started = time.perf_counter()
     try:
@@ -48,7 +146,6 @@ def measure(
     except Exception as exc:  # noqa: BLE001 - the runner reports any failure and goes on
         return {"error": f"{type(exc).__name__}: {exc}"[:500]}
     total_seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
     stats = schedule.stats
     # The greedy has no model: all its time is "solve". For sigmeet, "build" is what solve()
@@ -56,10 +153,16 @@ def measure(
     build_seconds = stats.build_seconds if engine == "sigmeet" else 0.0
     solve_seconds = total_seconds - build_seconds
 
-    # Judge the schedule the way an organiser would: from the written workbook.
+    # Write every output as the command does, then judge the schedule the way an organiser
+    # would: from the written workbook.
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_schedule(Path(tmp) / SCHEDULE_FILE, event, schedule)
-        report = check_workbook(event, path)
+        started = time.perf_counter()
+        try:
+            folder = write(Path(tmp) / "out", Planned(event, schedule), input_path=workbook)
+        except Exception as exc:  # noqa: BLE001 - reported like a failed solve
+            return {"error": f"writing: {type(exc).__name__}: {exc}"[:500]}
+        write_seconds = time.perf_counter() - started
+        report = check_workbook(event, folder / SCHEDULE_FILE)
     violations = report.violations
 
     return {
@@ -73,8 +176,8 @@ def measure(
         "read_seconds": read_seconds,
         "build_seconds": build_seconds,
         "solve_seconds": solve_seconds,
+        "write_seconds": write_seconds,
         "total_seconds": read_seconds + total_seconds,
-        "peak_mb": peak_mb,
         "status": stats.status if stats is not None else "",
         "objective": stats.objective if stats is not None else None,
         "bound": stats.bound if stats is not None else None,

@@ -5,16 +5,23 @@
                              [--research] [--research-instances tic-12,forum-13]
                              [--research-time-limit 60] [--research-dir DIR]
 
-Generated events (`--sizes`, comma-separated; `--sizes none` skips them): each size is
-generated once with `--seed`, then sigmeet and the greedy baseline each schedule it
-`--repeats` times, every run in a fresh process (`benchmarks.measure`) so that its peak
-memory is its own. The report gives medians of the runs, sigmeet and the baseline side by
-side with their ratio: read, model build and solve times, peak memory, the contract's
-quality figures, and the solver's objective, best bound and gap. Every schedule is also
-written as a workbook and checked by `scheduler.check`; a run with a violation is flagged.
+Generated events (`--sizes`, comma-separated, any of S, M, L, XL, XXL, BIO; `--sizes none`
+skips them): each size is generated once with `--seed`, then sigmeet and the greedy baseline
+each schedule it `--repeats` times, every run in a fresh process (`benchmarks.measure`) so
+that its peak memory is its own. The report gives medians of the runs, sigmeet and the
+baseline side by side with their ratio: read, model build, solve and writing times, peak
+memory (of all the run's processes, the output writers included), the contract's quality
+figures, and the solver's objective, best bound and gap. Every schedule is written as the
+whole output folder (`pipeline.write`) and its workbook checked by `scheduler.check`; a run
+with a violation is flagged.
 
 `--time-limit` is the solver's limit in seconds: one number for every size, or per size as
-`S=10,M=60,L=120,XL=300` (sizes not named keep the default for their size).
+`S=10,M=60,L=120,XL=300,XXL=600,BIO=900` (sizes not named keep the default for their size).
+
+Running some sizes rewrites only theirs: `benchmarks/RESULTS.md` keeps the other sizes'
+rows and sections (each says when and at which commit it was measured), the research
+section when `--research` is not given, any hand-written `##` section, and the web app's
+load-test section (`benchmarks/load.py`, between its markers).
 
 `--research` adds the published research benchmark: sigmeet (and, for reference, the
 baseline) schedules each of the twenty real B2B events in `--research-dir` (default
@@ -49,16 +56,17 @@ from scheduler.registration.write import write_registration
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "benchmarks" / "RESULTS.md"
 DEFAULT_RESEARCH_DIR = REPO.parent / "shared" / "benchmarks" / "b2b"
-DEFAULT_TIME_LIMITS = {"S": 10.0, "M": 60.0, "L": 120.0, "XL": 300.0}
-# A solve that overruns its limit by this much (plus reading and checking) is killed.
-CHILD_SLACK_SECONDS = 300.0
+DEFAULT_TIME_LIMITS = {"S": 10.0, "M": 60.0, "L": 120.0, "XL": 300.0, "XXL": 600.0, "BIO": 900.0}
+# A solve that overruns its limit by this much (reading, writing, checking) is killed.
+CHILD_SLACK_SECONDS = 600.0
 
 # (key in a measurement, label, format) in report order; None format: an integer count.
 ROWS = (
     ("read_seconds", "read time (s)", "{:.2f}"),
     ("build_seconds", "model build time (s)", "{:.2f}"),
     ("solve_seconds", "solve time (s)", "{:.2f}"),
-    ("peak_mb", "peak memory (MB)", "{:.0f}"),
+    ("write_seconds", "writing time, all outputs (s)", "{:.2f}"),
+    ("peak_mb", "peak memory, all processes (MB)", "{:.0f}"),
     ("meetings", "meetings", "{:.0f}"),
     ("weighted_share", "weighted share", "{:.3f}"),
     ("mutual_met", "mutual met", "{:.0f}"),
@@ -243,6 +251,11 @@ def _progress(text: str) -> None:
 # ---------------------------------------------------------------- the report
 
 
+GENERATED = "## Generated events"
+COMPARISON = "## sigmeet against the greedy baseline"
+RESEARCH = "## Research benchmark"
+
+
 def render(
     sizes: list[SizeResult],
     research: list[ResearchResult],
@@ -252,17 +265,34 @@ def render(
     seed: int,
     research_time_limit: float,
     command: str,
+    previous: str = "",
 ) -> str:
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Written by `{command}` on {dt.date.today().isoformat()} at commit {_revision()}: "
-        f"{_machine()}, OR-Tools {_ortools_version()}, {workers} workers, seed {seed}.",
-        "",
-    ]
-    if sizes:
+    """The report of this run; `previous` (the RESULTS.md it replaces) gives the sections
+    this run did not measure: other sizes, the research table, hand-written sections."""
+    old = _parse_report(previous)
+    measured = f"on {dt.date.today().isoformat()} at commit {_revision()}"
+    run_sizes = {r.size for r in sizes}
+    size_rows = dict(old.size_rows)
+    size_sections = dict(old.size_sections)
+    for r in sizes:
+        size_rows[r.size] = _size_row(r)
+        size_sections[r.size] = _size_table(r, repeats=repeats, measured=measured)
+    kept_sizes = [s for s in size_sections if s not in run_sizes]
+    research_text = "\n".join(_research_table(research, research_time_limit)) if research else ""
+    kept = kept_sizes + (["the research benchmark"] if old.research and not research else [])
+    header = (
+        f"Written by `{command}` {measured}: {_machine()}, OR-Tools {_ortools_version()}, "
+        f"{workers} workers, seed {seed}."
+    )
+    if kept:
+        header += (
+            f" Kept from earlier runs (not measured by this command): {', '.join(kept)}; "
+            "each size's section says when it was measured when known."
+        )
+    lines = ["# Benchmark results", "", header, ""]
+    if size_sections:
         lines += [
-            "## Generated events",
+            GENERATED,
             "",
             "Made by `python -m benchmarks.generate_event SIZE OUT.xlsx --seed "
             f"{seed}` (popularity skewed, part-time attendees, hosts, panels, varied caps).",
@@ -271,33 +301,97 @@ def render(
             "| generation (s) | solver limit (s) |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
-        for r in sizes:
-            info = r.greedy if r.greedy.first("attendees") is not None else r.sigmeet
-            lines.append(
-                f"| {r.size} | {info.first('attendees')} | {info.first('requests')} "
-                f"| {info.first('candidate_pairs_in')} | {info.first('slots')} "
-                f"| {info.first('tables')} | {info.first('panels_in')} "
-                f"| {r.generation_seconds:.1f} | {r.time_limit:g} |"
-            )
+        lines += [size_rows[s] for s in _size_order(size_rows)]
         lines += [
             "",
-            f"## sigmeet against the greedy baseline (medians of {repeats} runs)",
+            COMPARISON,
             "",
             "The baseline (`benchmarks/greedy_baseline.py`) books pairs by priority, then "
             "request order, each in the earliest slot that works: what a spreadsheet or a "
-            "simple platform does. Every schedule is written and checked by `scheduler.check`.",
+            "simple platform does. Every schedule is written as the whole output folder "
+            "(its writing time on its own line) and checked by `scheduler.check`; peak "
+            "memory sums every process of the run, the output writers included.",
             "",
         ]
-        for r in sizes:
-            lines += _size_table(r)
-    if research:
-        lines += _research_table(research, research_time_limit)
-    return "\n".join(lines) + "\n"
+        for size in _size_order(size_sections):
+            lines += size_sections[size]
+    if research_text or old.research:
+        lines.append(research_text or old.research)
+    for section in old.others:
+        lines.append(section)
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _size_table(r: SizeResult) -> list[str]:
+@dataclass
+class _Report:
+    """The parts of an earlier RESULTS.md a new run may keep."""
+
+    size_rows: dict[str, str] = field(default_factory=dict)  # size -> its Generated row
+    size_sections: dict[str, list[str]] = field(default_factory=dict)  # size -> "### ..."
+    research: str = ""
+    others: list[str] = field(default_factory=list)  # hand-written "##" sections, verbatim
+
+
+def _parse_report(text: str) -> _Report:
+    if LOAD_START in text and LOAD_END in text:
+        head, rest = text.split(LOAD_START, 1)
+        text = head + rest.split(LOAD_END, 1)[1]  # the load section is kept on its own
+    report = _Report()
+    sections: list[list[str]] = []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            sections.append([line])
+        elif sections:
+            sections[-1].append(line)
+    for lines in sections:
+        heading = lines[0]
+        if heading.startswith(GENERATED):
+            for line in lines:
+                size = line.strip("|").split("|")[0].strip() if line.startswith("|") else ""
+                if size in SIZES:
+                    report.size_rows[size] = line
+        elif heading.startswith(COMPARISON):
+            current = None
+            for line in lines[1:]:
+                if line.startswith("### "):
+                    current = line[4:].split()[0] if line[4:].split() else ""
+                    report.size_sections[current] = []
+                if current in SIZES:
+                    report.size_sections[current].append(line)
+        elif heading.startswith(RESEARCH):
+            report.research = "\n".join(lines).rstrip("\n") + "\n"
+        else:
+            report.others.append("\n".join(lines).rstrip("\n") + "\n")
+    for size, lines in list(report.size_sections.items()):
+        if size not in SIZES:
+            del report.size_sections[size]
+        else:
+            while lines and not lines[-1].strip():
+                lines.pop()
+            lines.append("")
+    return report
+
+
+def _size_order(sizes: dict[str, object]) -> list[str]:
+    return [s for s in SIZES if s in sizes]
+
+
+def _size_row(r: SizeResult) -> str:
+    info = r.greedy if r.greedy.first("attendees") is not None else r.sigmeet
+    return (
+        f"| {r.size} | {info.first('attendees')} | {info.first('requests')} "
+        f"| {info.first('candidate_pairs_in')} | {info.first('slots')} "
+        f"| {info.first('tables')} | {info.first('panels_in')} "
+        f"| {r.generation_seconds:.1f} | {r.time_limit:g} |"
+    )
+
+
+def _size_table(r: SizeResult, *, repeats: int, measured: str) -> list[str]:
+    how_many = "one run" if repeats == 1 else f"medians of {repeats} runs"
     lines = [
-        f"### {r.size}",
+        f"### {r.size} ({how_many})",
+        "",
+        f"Measured {measured}, solver limit {r.time_limit:g} s.",
         "",
         "| figure | sigmeet | baseline | sigmeet / baseline |",
         "|---|---|---|---|",
@@ -506,6 +600,7 @@ def main(
         command += f" --research-instances {','.join(instances)}" if instances else ""
         command += f" --research-time-limit {research_time_limit:g}"
     out.parent.mkdir(parents=True, exist_ok=True)
+    previous = out.read_text(encoding="utf-8") if out.exists() else ""
     text = render(
         size_results,
         research_results,
@@ -514,18 +609,18 @@ def main(
         seed=seed,
         research_time_limit=research_time_limit,
         command=command.strip(),
+        previous=previous,
     )
-    out.write_text(text + _load_section(out), encoding="utf-8")
+    out.write_text(text + _load_section(previous), encoding="utf-8")
     click.echo(f"Wrote {out}")
 
 
 LOAD_START, LOAD_END = "<!-- load benchmark: start -->", "<!-- load benchmark: end -->"
 
 
-def _load_section(out: Path) -> str:
+def _load_section(old: str) -> str:
     """The web app's load-test section of an existing RESULTS.md (benchmarks/load.py
     writes it between its markers), kept when this runner rewrites the file."""
-    old = out.read_text(encoding="utf-8") if out.exists() else ""
     if LOAD_START not in old or LOAD_END not in old:
         return ""
     section = old.split(LOAD_START, 1)[1].split(LOAD_END, 1)[0]

@@ -8,7 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks.generate_event import generate
-from benchmarks.run import DEFAULT_RESEARCH_DIR, main, parse_time_limits, published_optima
+from benchmarks.run import (
+    DEFAULT_RESEARCH_DIR,
+    Runs,
+    SizeResult,
+    main,
+    parse_time_limits,
+    published_optima,
+    render,
+)
 
 
 def _row(text: str, label: str) -> list[str]:
@@ -25,12 +33,19 @@ def test_short_run_on_s_writes_both_engines_side_by_side(tmp_path):
 
     assert result.exit_code == 0, result.output
     text = out.read_text()
-    assert "### S" in text and "Research benchmark" not in text
+    assert "### S (one run)" in text and "Research benchmark" not in text
     label, ours, theirs, ratio = _row(text, "meetings")
     assert int(ours) > 100 and int(theirs) > 100
     assert float(ratio) == pytest.approx(int(ours) / int(theirs), abs=0.01)
     assert _row(text, "hard-rule violations")[1:3] == ["0", "0"]
-    for label in ("read time (s)", "model build time (s)", "solve time (s)", "peak memory (MB)"):
+    labels = (
+        "read time (s)",
+        "model build time (s)",
+        "solve time (s)",
+        "writing time, all outputs (s)",
+        "peak memory, all processes (MB)",
+    )
+    for label in labels:
         assert re.fullmatch(r"\d+(\.\d+)?", _row(text, label)[1]), label
     registered = [a for a in generate("S", seed=0)["Attendees"] if a["status"] != "cancelled"]
     size_row = _row(text, "S")
@@ -83,13 +98,103 @@ def test_published_optima_are_read_from_the_readme_table(tmp_path):
 
 def test_time_limits_for_every_size_or_per_size():
     assert set(parse_time_limits("20").values()) == {20.0}
-    limits = parse_time_limits("s=5,XL=600")
+    limits = parse_time_limits("s=5,XL=600,bio=1200")
     assert limits["S"] == 5.0 and limits["XL"] == 600.0 and limits["M"] == 60.0
+    assert limits["BIO"] == 1200.0 and limits["XXL"] == 600.0
 
 
 def test_unknown_size_is_refused_in_words(tmp_path):
-    result = CliRunner().invoke(main, ["--sizes", "S,XXL", "--out", str(tmp_path / "r.md")])
-    assert result.exit_code == 2 and "unknown size XXL" in result.output
+    result = CliRunner().invoke(main, ["--sizes", "S,XXXL", "--out", str(tmp_path / "r.md")])
+    assert result.exit_code == 2 and "unknown size XXXL" in result.output
+
+
+EARLIER = """# Benchmark results
+
+Written by `python -m benchmarks.run --sizes S,XL` on 2026-12-01 at commit abc1234.
+
+## Generated events
+
+| size | attendees | requests | pairs | slots | tables | panels | gen. (s) | limit (s) |
+|---|---|---|---|---|---|---|---|---|
+| S | 58 | 361 | 302 | 20 | 12 | 2 | 0.0 | 10 |
+| XL | 2976 | 25005 | 22038 | 40 | 300 | 10 | 2.3 | 300 |
+
+## sigmeet against the greedy baseline (medians of 3 runs for S; XL one run)
+
+Intro.
+
+### S
+
+| figure | sigmeet | baseline | sigmeet / baseline |
+|---|---|---|---|
+| meetings | 228 | 223 | 1.02 |
+
+Solver status per run: FEASIBLE.
+
+### XL (one run)
+
+| figure | sigmeet | baseline | sigmeet / baseline |
+|---|---|---|---|
+| meetings | 11725 | 11728 | 1.00 |
+
+## Research benchmark (real B2B events, Bofill et al., JAIR 2022)
+
+| instance | meetings |
+|---|---|
+| tic-12 | 125/125 |
+
+## This run, before -> after (issue 13)
+
+Hand-written notes.
+"""
+
+
+def _fake_size(size: str, meetings: int) -> SizeResult:
+    run = {"attendees": 8000, "requests": 50000, "meetings": meetings, "write_seconds": 61.5}
+    greedy = {**run, "meetings": meetings - 10, "peak_mb": 900.0}
+    return SizeResult(
+        size,
+        20.0,
+        600.0,
+        Runs("sigmeet", ({**run, "status": "FEASIBLE"},)),
+        Runs("greedy", (greedy,)),
+    )
+
+
+def test_running_some_sizes_keeps_the_other_sizes_research_and_notes():
+    text = render(
+        [_fake_size("XXL", 40000), _fake_size("S", 230)],
+        [],
+        repeats=1,
+        workers=2,
+        seed=0,
+        research_time_limit=60,
+        command="python -m benchmarks.run --sizes XXL,S",
+        previous=EARLIER,
+    )
+    # Every size once, in size order, the run ones replaced, XL kept word for word.
+    assert [ln.split()[1] for ln in text.splitlines() if ln.startswith("### ")] == [
+        "S",
+        "XL",
+        "XXL",
+    ]
+    rows = [
+        ln.split("|")[1].strip() for ln in text.splitlines() if re.match(r"\| (S|XL|XXL) \|", ln)
+    ]
+    assert rows == ["S", "XL", "XXL"]
+    assert "| meetings | 11725 | 11728 | 1.00 |" in text and "| meetings | 228 |" not in text
+    assert "### XXL (one run)" in text and "| meetings | 40000 | 39990 | 1.00 |" in text
+    assert "| writing time, all outputs (s) | 61.50 | 61.50 | 1.00 |" in text
+    assert "| 2976 | 25005 |" in text  # XL's Generated events row
+    assert "tic-12 | 125/125" in text and "Hand-written notes." in text
+    assert (
+        "Kept from earlier runs (not measured by this command): XL, the research benchmark" in text
+    )
+    # Rendering the result again with nothing run keeps it all.
+    again = render(
+        [], [], repeats=1, workers=2, seed=0, research_time_limit=60, command="c", previous=text
+    )
+    assert again.split("## Generated events", 1)[1] == text.split("## Generated events", 1)[1]
 
 
 def test_rewriting_results_keeps_the_load_benchmarks_section(tmp_path):
