@@ -144,6 +144,8 @@ def write_folder(
             f"attendees ({workers} process{'es' if workers > 1 else ''})..."
         )
     dtstamp = input_stamp(input_path)
+    if previous_calendars is not None:
+        previous_calendars = previous_calendars.rebuilt(event, activities)
     ctx = OutputContext(
         folder,
         event,

@@ -1,15 +1,20 @@
 """Write the output files of a large event in several processes at once.
 
-A 3,000-attendee event means 6,000 agenda files, each costing openpyxl or icalendar tens
-of milliseconds, plus one big schedule workbook: mostly pure-Python CPU work, so threads
-would not help. The work is cut into independent jobs (the schedule workbook, and agendas
-in chunks of attendees); each job writes its own files, so the result is the same whatever
-the number of processes. Small events are written in this process: starting a pool would
-cost more than it saves.
+A 16,000-attendee event means 48,000 agenda files, each costing openpyxl, icalendar or
+reportlab milliseconds, plus one big schedule workbook and two whole-event PDFs: mostly
+pure-Python CPU work, so threads would not help. The work is cut into independent jobs (the
+schedule workbook, each whole-event PDF, and agendas in chunks of attendees); each job
+writes its own files, so the result is the same whatever the number of processes. Small
+events are written in this process: starting a pool would cost more than it saves.
 
 Writers are spawned, not forked: a forked writer would start with a copy of the solver's
-whole memory (gigabytes at 8,000 attendees), a spawned one holds only the context it is
-sent. Each dies with the command (scheduler/stopping.py), so none outlives a stop.
+whole memory (gigabytes at 8,000 attendees). And a job carries only what it writes: a chunk
+its attendees, their agenda items and calendar history and the few event fields the files
+show (name, venue, timezone, sessions, slots: `slim_event`); the table signs the meetings
+and tables. The schedule workbook, which shows everything, is written by this process
+itself while the writers work, so no writer ever holds the whole event and schedule.
+Each writer dies with the command (scheduler/stopping.py), so none outlives a stop; an
+error or a stop (Ctrl-C) here cancels the jobs not yet begun and ends the writers.
 """
 
 from __future__ import annotations
@@ -17,17 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from models.domain import Event, Schedule
+from models.domain import Attendee, Event, Schedule
 from scheduler.exports.agendas.bundle import AgendaFiles, write_agenda_files
 from scheduler.exports.agendas.history import PreviousCalendars
 from scheduler.exports.agendas.items import AgendaItem
+from scheduler.exports.pdf.agenda import AGENDAS_PDF
 from scheduler.exports.pdf.documents import write_document
-from scheduler.stopping import child_started
+from scheduler.stopping import child_started, stop_children
 
 # Below this many agendas a process pool costs more than it saves.
 PARALLEL_FROM = 300
@@ -38,7 +44,7 @@ CHUNKS_PER_WORKER = 4
 
 @dataclass(frozen=True)
 class OutputContext:
-    """What every job needs; sent once to each worker process."""
+    """Everything the output folder shows; it stays in this process (jobs get their part)."""
 
     folder: Path
     event: Event
@@ -65,6 +71,20 @@ class OutputJob:
         return not self.files and not self.document
 
 
+@dataclass(frozen=True)
+class JobInput:
+    """What one job is sent: the part of the event and schedule its files show."""
+
+    folder: Path
+    job: OutputJob
+    event: Event  # slim_event: only the attendees (and tables) the job's files name
+    schedule: Schedule | None  # tables.pdf: the meetings; otherwise None
+    activities: dict[str, list[AgendaItem]]  # the job's attendees' items
+    dtstamp: dt.datetime
+    previous: PreviousCalendars | None = None  # the chunk's attendees' calendar history
+    urls: dict[str, str] | None = None
+
+
 ScheduleWriter = Callable[[OutputContext], None]
 
 
@@ -88,60 +108,115 @@ def plan_jobs(
     return jobs
 
 
+def slim_event(event: Event, attendees: Iterable[Attendee], *, tables: bool = False) -> Event:
+    """`event` cut down to what agenda files and PDFs show: its settings, sessions and
+    slots, `attendees` with their Unavailable rows, and (`tables`) the tables. No requests,
+    pairs, panels or pins: small to send to a writer, and nothing cached comes along."""
+    people = tuple(attendees)
+    ids = {a.id for a in people}
+    return Event(
+        settings=event.settings,
+        sessions=event.sessions,
+        slots=event.slots,
+        attendees=people,
+        unavailability=tuple(u for u in event.unavailability if u.attendee in ids),
+        tables=event.tables if tables else (),
+    )
+
+
+def job_input(ctx: OutputContext, job: OutputJob) -> JobInput:
+    """The part of `ctx` that `job` (an agenda chunk or a whole-event PDF) writes."""
+    event, urls = ctx.event, ctx.agenda_urls
+    if job.document:
+        if job.document == AGENDAS_PDF:
+            people = [a for a in event.attendees if not a.cancelled]
+            return JobInput(
+                ctx.folder,
+                job,
+                slim_event(event, people),
+                None,
+                ctx.activities,
+                ctx.dtstamp,
+                urls=None if urls is None else dict(urls),
+            )
+        # The table signs: who meets at which table, and the hosts.
+        meets = {x for m in ctx.schedule.meetings for x in (m.a, m.b)}
+        people = [a for a in event.attendees if a.id in meets or a.host_table is not None]
+        schedule = replace(ctx.schedule, panels=(), stats=None)
+        return JobInput(
+            ctx.folder, job, slim_event(event, people, tables=True), schedule, {}, ctx.dtstamp
+        )
+    ids = [f.attendee for f in job.files]
+    history = ctx.previous_calendars
+    return JobInput(
+        ctx.folder,
+        job,
+        slim_event(event, (event.attendee[a] for a in ids)),
+        None,
+        {a: ctx.activities.get(a, []) for a in ids},
+        ctx.dtstamp,
+        previous=None if history is None else history.only(event, ids),
+        urls=None if urls is None else {a: urls[a] for a in ids if a in urls},
+    )
+
+
 def run_jobs(
     ctx: OutputContext, jobs: Sequence[OutputJob], workers: int, write_schedule: ScheduleWriter
 ) -> None:
-    """Run every job, in `workers` processes when more than one; any failure is raised."""
+    """Run every job, in `workers` processes when more than one; any failure is raised.
+
+    With a pool the schedule workbook is written here meanwhile (it needs everything, which
+    this process holds anyway); the other jobs are sent what they write (`job_input`).
+    """
     if workers <= 1:
         for job in jobs:
-            _run(ctx, job, write_schedule)
+            if job.is_schedule:
+                write_schedule(ctx)
+            else:
+                run_job(job_input(ctx, job))
         return
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(ctx, write_schedule),
-    ) as pool:
-        for future in [pool.submit(_run_in_worker, job) for job in jobs]:
+        initializer=child_started,
+    )
+    try:
+        futures: list[Future] = [
+            pool.submit(run_job, job_input(ctx, job)) for job in jobs if not job.is_schedule
+        ]
+        if any(job.is_schedule for job in jobs):
+            write_schedule(ctx)
+        for future in futures:
             future.result()
+    except BaseException:
+        # A failed job or a stop: the jobs not yet begun are dropped and the writers end
+        # now, rather than finishing work that will be thrown away.
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_children()
+        raise
+    pool.shutdown()
 
 
-def _run(ctx: OutputContext, job: OutputJob, write_schedule: ScheduleWriter) -> None:
-    if job.is_schedule:
-        write_schedule(ctx)
-    elif job.document:
+def run_job(data: JobInput) -> None:
+    """Write one job's files (in a writer process, or here without a pool)."""
+    job = data.job
+    if job.document:
         write_document(
-            ctx.folder / job.document,
+            data.folder / job.document,
             job.document,
-            ctx.event,
-            ctx.schedule,
-            ctx.activities,
-            urls=ctx.agenda_urls,
-            stamp=ctx.dtstamp,
+            data.event,
+            data.schedule,
+            data.activities,
+            urls=data.urls,
+            stamp=data.dtstamp,
         )
     else:
         write_agenda_files(
-            ctx.folder,
-            ctx.event,
-            ctx.activities,
+            data.folder,
+            data.event,
+            data.activities,
             job.files,
-            dtstamp=ctx.dtstamp,
-            previous=ctx.previous_calendars,
-            urls=ctx.agenda_urls,
+            dtstamp=data.dtstamp,
+            previous=data.previous,
+            urls=data.urls,
         )
-
-
-# Set once per worker process by the pool's initializer, so the event is sent once per
-# process rather than once per job.
-_worker_state: tuple[OutputContext, ScheduleWriter] | None = None
-
-
-def _start_worker(ctx: OutputContext, write_schedule: ScheduleWriter) -> None:
-    global _worker_state
-    child_started()
-    _worker_state = (ctx, write_schedule)
-
-
-def _run_in_worker(job: OutputJob) -> None:
-    assert _worker_state is not None, "worker started without its context"
-    _run(_worker_state[0], job, _worker_state[1])

@@ -6,8 +6,8 @@ previous folder holds no calendar files at all (only a schedule.xlsx was kept, o
 passes no folder), the previous schedule stands in: its items rebuilt as entries at
 SEQUENCE 0, stamped with that schedule file's modification time when known.
 
-`PreviousCalendars` is small (paths, or the previous schedule when there are no files), so
-the writer ships it to worker processes; each worker reads only its own attendees' files.
+The writer sends each worker process only its attendees' part (`PreviousCalendars.only`):
+their file paths, which the worker reads, or their entries rebuilt from the previous schedule.
 """
 
 from __future__ import annotations
@@ -38,10 +38,14 @@ class PreviousCalendars:
     files: Mapping[str, Path] = field(default_factory=dict)  # attendee id -> earlier .ics
     schedule: Schedule | None = None  # only when there are no files
     schedule_stamp: dt.datetime = UNKNOWN_STAMP
+    # The previous schedule's entries already worked out per attendee (`rebuilt`).
+    versions: Mapping[str, CalendarVersions] | None = None
 
     def versions_for(self, event: Event, attendees: Iterable[str]) -> dict[str, CalendarVersions]:
         """The calendar history of each of `attendees` (empty when they had none)."""
         ids = list(attendees)
+        if self.versions is not None:
+            return {a: self.versions.get(a, CalendarVersions()) for a in ids}
         if self.files:
             return {a: _read(self.files.get(a)) for a in ids}
         if self.schedule is None:
@@ -53,6 +57,21 @@ class PreviousCalendars:
             )
             for a in ids
         }
+
+    def rebuilt(self, event: Event, attendees: Iterable[str]) -> PreviousCalendars:
+        """The same history, with the previous schedule's entries (when it stands in for
+        files) worked out once for all `attendees`, so that `only` needs no event."""
+        if self.versions is not None or self.files or self.schedule is None:
+            return self
+        return PreviousCalendars(versions=self.versions_for(event, attendees))
+
+    def only(self, event: Event, attendees: Iterable[str]) -> PreviousCalendars:
+        """The part of the history `attendees`' calendars need, small enough to send to a
+        writer process: their files, or their entries from the previous schedule."""
+        ids = list(attendees)
+        if self.versions is not None or (self.schedule is not None and not self.files):
+            return PreviousCalendars(versions=self.versions_for(event, ids))
+        return PreviousCalendars(files={a: self.files[a] for a in ids if a in self.files})
 
 
 def previous_calendars(

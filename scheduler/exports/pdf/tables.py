@@ -5,10 +5,11 @@ there then (or `free`), so attendees and staff can check they are at the right t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from models.domain import Event, Schedule
+from models.domain import Event, Meeting, Schedule
 from scheduler.exports.pdf.fonts import register_fonts
 from scheduler.exports.pdf.layout import (
     ACCENT,
@@ -34,8 +35,21 @@ def _person(event: Event, ident: str) -> str:
     return f"{a.name} ({a.organisation})" if a.organisation else a.name
 
 
-def table_rows(event: Event, schedule: Schedule, table: str) -> list[Row]:
-    meets = {m.slot: m for m in schedule.meetings if m.table == table}
+def meetings_by_table(schedule: Schedule) -> dict[str, dict[int, Meeting]]:
+    """Table id -> slot -> its meeting, worked out once for all the signs."""
+    by_table: dict[str, dict[int, Meeting]] = {}
+    for m in schedule.meetings:
+        by_table.setdefault(m.table, {})[m.slot] = m
+    return by_table
+
+
+def table_rows(
+    event: Event, schedule: Schedule, table: str, meets: Mapping[int, Meeting] | None = None
+) -> list[Row]:
+    """The sign's rows; `meets` (slot -> meeting at `table`, `meetings_by_table`) spares
+    looking through every meeting of the event again."""
+    if meets is None:
+        meets = meetings_by_table(schedule).get(table, {})
     t = event.table[table]
     several_days = len({s.date for s in event.sessions}) > 1
     rows: list[Row] = []
@@ -73,7 +87,9 @@ def write_tables_pdf(
     }
     c = new_canvas(path, f"{event.settings.name}: table signs")
     width = PAGE_W - 2 * MARGIN
+    by_table = meetings_by_table(schedule)
     for t in event.tables:
+        meets = by_table.get(t.id, {})
         y = PAGE_H - MARGIN - 12
         draw_text(c, MARGIN, y, event.settings.name, regular, 10, width, MUTED)
         y -= 70
@@ -86,11 +102,12 @@ def write_tables_pdf(
         if host is not None:
             draw_text(c, MARGIN, y, f"Host: {_person(event, host.id)}", regular, 14, width)
             y -= 20
-        meetings = sum(1 for m in schedule.meetings if m.table == t.id)
+        meetings = len(meets)
         line = f"{meetings} meeting{'s' * (meetings != 1)}"
         draw_text(c, MARGIN, y, line, regular, 10, width, MUTED)
         y -= 18
-        draw_table(c, y, WIDTHS, COLUMNS, table_rows(event, schedule, t.id), (regular, bold))
+        rows = table_rows(event, schedule, t.id, meets)
+        draw_table(c, y, WIDTHS, COLUMNS, rows, (regular, bold))
         footer = "Table sign made by sigmeet"
         if stamp is not None:
             local = stamp.astimezone(ZoneInfo(event.settings.timezone))
