@@ -103,3 +103,43 @@ def test_several_processes_write_the_same_files_as_one(tmp_path, demo):
 def cell_values(path) -> dict[str, list[tuple]]:
     wb = load_workbook(path)
     return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def test_each_writer_job_carries_only_what_it_writes(tmp_path, demo):
+    import datetime as dt
+
+    from scheduler.exports.agendas.bundle import plan_agenda_files
+    from scheduler.exports.agendas.history import PreviousCalendars
+    from scheduler.exports.agendas.items import activities_by_attendee
+    from scheduler.exports.parallel import OutputContext, job_input, plan_jobs
+    from scheduler.exports.pdf.documents import DOCUMENTS
+
+    event, schedule, input_path = demo
+    people = [a for a in event.attendees if not a.cancelled]
+    files = plan_agenda_files(tmp_path, people)
+    activities = activities_by_attendee(event, schedule)
+    previous = PreviousCalendars(schedule=schedule).rebuilt(event, activities)
+    ctx = OutputContext(
+        tmp_path,
+        event,
+        schedule,
+        activities,
+        input_path,
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        previous,
+        agenda_urls={a.id: f"https://x/{a.id}" for a in people},
+    )
+    jobs = plan_jobs(files, 2, DOCUMENTS)
+    chunks = [job for job in jobs if job.files]
+    assert len(chunks) > 1
+    for job in chunks:
+        data = job_input(ctx, job)
+        ids = [f.attendee for f in job.files]
+        assert [a.id for a in data.event.attendees] == ids
+        assert set(data.activities) == set(ids) and set(data.urls) == set(ids)
+        assert set(data.previous.versions) == set(ids)
+        assert data.schedule is None and not data.event.requests and not data.event.pairs
+        assert {u.attendee for u in data.event.unavailability} <= set(ids)
+    signs = job_input(ctx, next(job for job in jobs if job.document == "tables.pdf"))
+    assert signs.schedule.meetings == schedule.meetings and not signs.schedule.panels
+    assert signs.event.tables == event.tables and not signs.activities
