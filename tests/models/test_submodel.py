@@ -1,0 +1,76 @@
+"""The restricted model (models/meetings/submodel.py): over a few free variables, exact.
+
+Every solution of the restricted model, put back into the whole assignment, is a feasible
+assignment of the whole model with the objective it reports; and at its optimum it is as good
+as the whole model with the same variables fixed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ortools.sat.python import cp_model
+
+from models.meetings.greedy import greedy
+from models.meetings.hint import complete_hint, set_hint
+from models.meetings.model import build_model
+from models.meetings.submodel import restrict, structure
+from models.prepared import prepare
+from scheduler.registration.read import read_workbook
+from tests.helpers.paths import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def example():
+    prep = prepare(read_workbook(EXAMPLE).event)
+    built = build_model(prep)
+    values = complete_hint(built, greedy(prep))
+    decisions = np.array([v.index for v in built.meet + built.seat + built.option])
+    return prep, built, values, structure(built.model, decisions)
+
+
+def _whole_model_accepts(built, values) -> float:
+    """The whole model's objective at `values`, which CP-SAT must accept as they are."""
+    set_hint(built, values)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    assert solver.solve(built.model) == cp_model.OPTIMAL
+    return solver.objective_value
+
+
+def _whole_model_optimum(built, values, freed) -> float:
+    """The best the whole model reaches with every decision but `freed` kept at `values`."""
+    model = built.model.clone()
+    model.clear_hints()
+    keep = np.setdiff1d(np.array([v.index for v in built.meet + built.seat]), freed)
+    for v in keep.tolist():
+        model.add(model.get_bool_var_from_proto_index(v) == int(values[v]))
+    for v in built.option:
+        model.add(model.get_bool_var_from_proto_index(v.index) == int(values[v.index]))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 60
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return solver.objective_value
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_restricted_optimum_is_feasible_and_as_good_as_the_whole_model_with_the_rest_fixed(
+    example, seed
+):
+    prep, built, values, shape = example
+    rows = prep.mo.rows
+    rng = np.random.default_rng(seed)
+    freed_people = rng.choice(len(prep.event.attendees), size=4, replace=False)
+    free_rows = rows["a"].isin(freed_people) | rows["b"].isin(freed_people)
+    freed = np.array([built.meet[i].index for i in np.flatnonzero(free_rows.to_numpy())])
+    sub = restrict(shape, values, freed)
+    assert 0 < len(sub.free) < len(values) / 2  # a smaller model, not the whole one again
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.max_time_in_seconds = 30
+    assert solver.solve(sub.model) == cp_model.OPTIMAL
+    found = sub.put_back(values, solver.response_proto.solution)
+    assert _whole_model_accepts(built, found) == pytest.approx(shape.objective_value(found))
+    assert shape.objective_value(found) >= shape.objective_value(values)
+    assert shape.objective_value(found) == pytest.approx(_whole_model_optimum(built, values, freed))
