@@ -21,6 +21,7 @@ from ortools.sat.python import cp_model
 
 from models import cpsat, weights
 from models.choice import Choice
+from models.compact_days.lns import retime
 from models.compact_days.model import CompactModel
 from models.cpsat import DETERMINISTIC_PER_SECOND, interrupted
 from models.prepared import Prepared
@@ -110,6 +111,18 @@ def compact_days(
     phase.hint(choice.meetings)
     found, best_breaks = tuple(choice.meetings), before_breaks
     settled = low >= before_breaks  # the phase-1 timing already has the fewest breaks
+    if not small and not settled:
+        found, stopped = retime(
+            phase, found, seconds=time_limit - clock.used, workers=workers, seed=seed,
+            on_better=reporter.offer_rows if reporter else None,
+        )  # fmt: skip
+        breaks, idle = phase.measure(found)
+        low = min(low, breaks)
+        return CompactDays(
+            Choice(found, choice.options, choice.seats), "FEASIBLE",
+            weights.BREAK * breaks + weights.IDLE_SLOT * idle, weights.BREAK * low, breaks, idle,
+            time.monotonic() - started, low, low >= breaks,
+        )  # fmt: skip
     # Stage 0: is there a timing with every attendee at their lowest breaks (with none, no
     # idle slot at all)? Then its breaks are the fewest. On the research events this
     # question, with the window model's propagation (see CompactModel.one_block_model), was

@@ -71,7 +71,7 @@ def improve(
     # panel times stay where they are: options are decisions no round frees
     shape = structure(built.model, np.concatenate([meet, seat_var, option_var]))
     n_att = int(max(a.max(initial=-1), b.max(initial=-1), seat_who.max(initial=-1))) + 1
-    linked = _links(a, b, n_att)
+    linked = links(a, b, n_att)
     windows = _windows(prep, rows["slot"].to_numpy())
     options_in = [
         np.bincount(a[w], minlength=n_att) + np.bincount(b[w], minlength=n_att) for w in windows
@@ -96,7 +96,7 @@ def improve(
             break
         w = int(rng.integers(len(windows)))
         options_of = options_in[w]
-        freed = _neighbourhood(rng, np.flatnonzero(options_of), linked, options_of, size)
+        freed = neighbourhood(rng, np.flatnonzero(options_of), linked, options_of, size)
         free_rows = (np.isin(a, freed) | np.isin(b, freed)) & windows[w]
         free_seats = np.isin(seat_who, freed)
         limit = min(round_seconds, left)
@@ -132,7 +132,7 @@ def solved(status) -> bool:
     return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _links(a: np.ndarray, b: np.ndarray, n_att: int) -> list[np.ndarray]:
+def links(a: np.ndarray, b: np.ndarray, n_att: int) -> list[np.ndarray]:
     """Per attendee: the attendees they share a candidate pair with, ascending."""
     pairs = np.unique(np.stack([np.concatenate([a, b]), np.concatenate([b, a])], axis=1), axis=0)
     cuts = np.searchsorted(pairs[:, 0], np.arange(n_att + 1))
@@ -149,7 +149,7 @@ def _windows(prep: Prepared, slot: np.ndarray) -> list[np.ndarray]:
     return [whole] + ([row_day == d for d in days] if len(days) > 1 else [])
 
 
-def _neighbourhood(rng, people, linked, options_of, size: int) -> np.ndarray:
+def neighbourhood(rng, people, linked, options_of, size: int) -> np.ndarray:
     """Attendees reached breadth first from a random one, about `size` options in all; an
     attendee whose options would take the total well past `size` is passed over (one host
     wanted by hundreds would otherwise make the round too big to finish)."""
