@@ -34,6 +34,7 @@ MUTED_FONT = Font(color="808080", italic=True)
 BAND_FILL = PatternFill("solid", fgColor="DDEBF7")
 GREY_FILL = PatternFill("solid", fgColor="D9D9D9")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGNMENT = Alignment(vertical="center")
 
 MIN_WIDTH = 6
 MAX_WIDTH = 50
@@ -97,7 +98,37 @@ def style_header(ws: Worksheet, row: int, first_column: int, last_column: int) -
         cell = ws.cell(row=row, column=column)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
+        cell.alignment = HEADER_ALIGNMENT
+
+
+_XLSXWRITER_VALIGN = {"center": "vcenter", "top": "top", "bottom": "bottom"}
+
+
+def xlsxwriter_style(
+    font: Font | None = None, fill: PatternFill | None = None, alignment: Alignment | None = None
+) -> dict[str, object]:
+    """The XlsxWriter format properties of these openpyxl styles (the parts sigmeet uses:
+    bold, italic, size and colour of a font, a solid fill, vertical alignment, wrapping),
+    so a sheet written with XlsxWriter looks like one written with `put` and `style_header`."""
+    style: dict[str, object] = {}
+    if font is not None:
+        if font.b:
+            style["bold"] = True
+        if font.i:
+            style["italic"] = True
+        if font.sz:
+            style["font_size"] = font.sz
+        if font.color is not None and font.color.rgb:
+            style["font_color"] = "#" + font.color.rgb[-6:]
+    if fill is not None and fill.fill_type == "solid":
+        style["pattern"] = 1
+        style["bg_color"] = "#" + fill.fgColor.rgb[-6:]
+    if alignment is not None:
+        if alignment.vertical:
+            style["valign"] = _XLSXWRITER_VALIGN[alignment.vertical]
+        if alignment.wrap_text:
+            style["text_wrap"] = True
+    return style
 
 
 def set_widths(ws: Worksheet, widths: Sequence[int], first_column: int = 1) -> None:
