@@ -16,6 +16,10 @@ imported the earlier file updates or cancels them instead of keeping stale entri
 
 `calendar_for` is the one place an attendee's calendar is made: the agenda files, the web
 app's calendar feed and the mails all call it.
+
+Speed (16,000 calendars per BIO run): every calendar holds the same VTIMEZONE, so it is
+serialised once (`SharedTimezone`) and each calendar (`AgendaCalendar`) serialises only its
+own properties and events around those bytes; the output is what icalendar writes.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
+from icalendar.parser import Contentlines
 
 from models.domain import Attendee, Event
 from scheduler import __version__
@@ -38,13 +43,41 @@ PRODID = f"-//sigmeet//sigmeet {__version__}//EN"
 UID_DOMAIN = "sigmeet"
 
 
-def event_timezone(event: Event) -> Timezone:
+class SharedTimezone(Timezone):
+    """A VTIMEZONE shared by many calendars: serialised once, on first use (so it must not
+    be changed after that)."""
+
+    def to_ical(self, sorted: bool = True) -> bytes:
+        cache = self.__dict__.setdefault("_sigmeet_ical", {})
+        if sorted not in cache:
+            cache[sorted] = super().to_ical(sorted=sorted)
+        return cache[sorted]
+
+
+class AgendaCalendar(Calendar):
+    """A VCALENDAR that serialises each subcomponent with the subcomponent's own `to_ical`,
+    so a `SharedTimezone` is not serialised again; the bytes are the same as
+    `Calendar.to_ical`'s (BEGIN, the calendar's properties, each subcomponent, END)."""
+
+    def to_ical(self, sorted: bool = True) -> bytes:
+        own = Contentlines(
+            self.content_line(name, value, sorted=sorted)
+            for name, value in self.property_items(recursive=False, sorted=sorted)
+        )
+        parts = [Contentlines(own[:-1]).to_ical()]
+        parts += [sub.to_ical(sorted=sorted) for sub in self.subcomponents]
+        parts.append(Contentlines(own[-1:]).to_ical())
+        return b"".join(parts)
+
+
+def event_timezone(event: Event) -> SharedTimezone:
     """The VTIMEZONE of the event's zone, covering the years of its sessions.
 
-    Building it takes milliseconds, so it is built once and shared by every calendar.
+    Building and serialising it take milliseconds, so it is built once and shared by every
+    calendar.
     """
     years = sorted({s.date.year for s in event.sessions}) or [dt.date.today().year]
-    return Timezone.from_tzid(
+    return SharedTimezone.from_tzid(
         event.settings.timezone,
         first_date=dt.date(years[0], 1, 1),
         last_date=dt.date(years[-1] + 1, 1, 1),
@@ -110,7 +143,7 @@ def calendar_for(
     file is meant for importing or subscribing, not an iTIP invitation.
     """
     zone = ZoneInfo(event.settings.timezone)
-    cal = Calendar()
+    cal = AgendaCalendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
