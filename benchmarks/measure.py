@@ -178,17 +178,28 @@ def _measure(
         "solve_seconds": solve_seconds,
         "write_seconds": write_seconds,
         "total_seconds": read_seconds + total_seconds,
+        "command_seconds": read_seconds + total_seconds + write_seconds,
         "status": stats.status if stats is not None else "",
         "objective": stats.objective if stats is not None else None,
         "bound": stats.bound if stats is not None else None,
         "gap": stats.gap if stats is not None else None,
         "meetings_proven": bool(stats and stats.meetings_proven),
+        # the greedy start the search began from: what the search itself gained
+        "start_objective": stats.start_objective if stats is not None else None,
+        "start_gain": _gain(stats),
+        "start_breaks": stats.start_breaks if stats is not None else None,
         "breaks_bound": stats.breaks_bound if stats is not None else None,
         "breaks_proven": bool(stats and stats.breaks_proven),
         "violations": len(violations),
         "first_violation": str(violations[0]) if violations else "",
         **quality_figures(event, schedule),
     }
+
+
+def _gain(stats) -> float | None:
+    if stats is None or stats.start_objective is None or stats.objective is None:
+        return None
+    return (stats.objective - stats.start_objective) / max(1.0, abs(stats.start_objective))
 
 
 def _schedule(engine: str, event, *, time_limit: float, workers: int, seed: int):

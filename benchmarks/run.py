@@ -66,6 +66,7 @@ ROWS = (
     ("build_seconds", "model build time (s)", "{:.2f}"),
     ("solve_seconds", "solve time (s)", "{:.2f}"),
     ("write_seconds", "writing time, all outputs (s)", "{:.2f}"),
+    ("command_seconds", "whole run: read, solve, write (s)", "{:.1f}"),
     ("peak_mb", "peak memory, all processes (MB)", "{:.0f}"),
     ("meetings", "meetings", "{:.0f}"),
     ("weighted_share", "weighted share", "{:.3f}"),
@@ -79,6 +80,9 @@ ROWS = (
     ("objective", "objective", "{:.0f}"),
     ("bound", "best bound", "{:.0f}"),
     ("gap", "gap", "{:.2%}"),
+    ("start_objective", "greedy start objective", "{:.0f}"),
+    ("start_gain", "objective gained over the start", "{:.3%}"),
+    ("start_breaks", "greedy start breaks", "{:.0f}"),
     ("violations", "hard-rule violations", "{:.0f}"),
 )
 

@@ -256,6 +256,9 @@ class SolveStats:
     breaks_bound: int | None = None  # no timing of these meetings has fewer breaks
     breaks_proven: bool = False  # breaks = breaks_bound
     compact_proven: bool = False  # breaks and then idle slots both proven fewest
+    # The greedy start both phases improved on (None on a re-plan's or an explained run).
+    start_objective: float | None = None
+    start_breaks: int | None = None
 
     def meetings_text(self) -> str:
         """Phase 1 in words, e.g. 'meetings: OPTIMAL (objective 127,030 = bound)'."""

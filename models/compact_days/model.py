@@ -413,24 +413,7 @@ class CompactModel:
 
     def measure(self, rows) -> tuple[int, int]:
         """Breaks and idle slots of a timing, computed plainly from busy grids."""
-        event = self.event
-        busy = self.panel_busy.copy()
-        rows = np.asarray(list(rows), dtype=int)
-        if len(rows):
-            busy[self.a[rows], self.slot_a[rows]] = True
-            busy[self.b[rows], self.slot_a[rows]] = True
-        days: dict[dt.date, list[int]] = {}
-        for s in event.slots:
-            days.setdefault(s.date, []).append(s.index)
-        breaks = idle = 0
-        for day in sorted(days):
-            grid = busy[:, days[day]]
-            for row in grid[grid.any(axis=1)]:
-                on = np.flatnonzero(row)
-                inside = ~row[on[0] : on[-1] + 1]
-                idle += int(inside.sum())
-                breaks += int((inside[1:] & ~inside[:-1]).sum() + inside[0])
-        return breaks, idle
+        return breaks_and_idle(self.event, self.panel_busy, self.a, self.b, self.slot_a, rows)
 
     def hint(self, rows) -> None:
         """Complete hint for the phase-1 timing (every variable, computed from definitions)."""
@@ -520,6 +503,39 @@ def _one_window(probe: cp_model.CpModel, day: _Day, n: int, same, one) -> None:
             probe.add(sum(cover) == 1)  # a panel: inside the window
         else:
             probe.add(same(x) == sum(cover))
+
+
+def start_breaks(prep: Prepared, choice: Choice) -> tuple[int, int]:
+    """Breaks and idle slots of a phase-1 schedule as it is, before phase 2 re-times it."""
+    n_att, n_slots = prep.av.present.shape
+    panel_busy = np.zeros((n_att, n_slots), dtype=bool)
+    for who, o in _panel_members(prep.po, choice):
+        panel_busy[who, list(prep.po.options[o].slots)] = True
+    rows = prep.mo.rows
+    a, b, slot = rows["a"].to_numpy(), rows["b"].to_numpy(), rows["slot"].to_numpy()
+    return breaks_and_idle(prep.event, panel_busy, a, b, slot, choice.meetings)
+
+
+def breaks_and_idle(event, panel_busy, a, b, slot, rows) -> tuple[int, int]:
+    """Breaks and idle slots (the contract's definitions) of meeting rows `rows` beside the
+    panels in `panel_busy` (attendee x slot), from plain busy grids."""
+    busy = panel_busy.copy()
+    rows = np.asarray(list(rows), dtype=int)
+    if len(rows):
+        busy[a[rows], slot[rows]] = True
+        busy[b[rows], slot[rows]] = True
+    days: dict[dt.date, list[int]] = {}
+    for s in event.slots:
+        days.setdefault(s.date, []).append(s.index)
+    breaks = idle = 0
+    for day in sorted(days):
+        grid = busy[:, days[day]]
+        for row in grid[grid.any(axis=1)]:
+            on = np.flatnonzero(row)
+            inside = ~row[on[0] : on[-1] + 1]
+            idle += int(inside.sum())
+            breaks += int((inside[1:] & ~inside[:-1]).sum() + inside[0])
+    return breaks, idle
 
 
 def _panel_members(po: PanelOptions, choice: Choice):

@@ -129,7 +129,9 @@ def add_objective(
 def objective_of(built: Built, values: np.ndarray) -> float:
     """The objective of a complete assignment, as CP-SAT would report it."""
     obj = built.model.proto.objective
-    total = float(np.dot(np.asarray(obj.coeffs, dtype=float), values[np.asarray(obj.vars)]))
+    total = float(
+        np.dot(np.asarray(obj.coeffs, dtype=float), values[np.asarray(obj.vars, dtype=np.int64)])
+    )
     return (total + obj.offset) * (obj.scaling_factor or 1.0)
 
 
