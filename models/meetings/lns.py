@@ -4,13 +4,15 @@ everyone else, let CP-SAT re-plan the freed part for a moment, keep what improve
 Why by hand: on events of a few hundred attendees CP-SAT's own search, started from the
 greedy schedule, found nothing better in a minute (its LNS workers get little time with two
 workers, and each presolves the whole model). Each round solves a model holding only the freed
-part (models/meetings/submodel.py), so a round costs the same at 60 attendees as at 16,000.
+part (models/meetings/submodel.py): its cost follows the neighbourhood, not the event.
 As the team's CP-SAT practice notes put it: "freeze first, then release small neighbourhoods".
 
-Neighbourhood: a random attendee, then attendees linked to the freed ones by a candidate
-pair, breadth first, until about `size` meeting options are free (every option with a freed
-attendee on either side, and the freed attendees' panel seats). Its size adapts: it grows
-after a round proven optimal and shrinks after one that ran out of time.
+Neighbourhood: a window (the whole event or, on a several-day event, one day), a random
+attendee, then attendees linked to the freed ones by a candidate pair, breadth first, until
+about `size` meeting options in the window are free (every option there with a freed attendee
+on either side, and the freed attendees' panel seats); an attendee with more options than the
+round has room for is passed over. Its size adapts: it grows after a round proven optimal and
+shrinks after one that ran out of time.
 
 Reproducible: rounds are drawn from `seed`, and with one worker each round stops on CP-SAT's
 deterministic clock and the loop on the sum of those clocks, not on wall time.
