@@ -97,6 +97,62 @@ def solve(
     if clash:
         raise Infeasible(clash)
 
+    limit = default_time_limit(event) if time_limit is None else time_limit
+    # Phase 1 in its own function: its model is gone before phase 2 builds its own (at
+    # 16,000 attendees the two together took 13 GB).
+    first = _meetings(prep, previous, keep, limit, started, workers, seed, progress)
+    choice, stats_status, stopped = first.choice, first.status, first.stopped
+    objective, bound, start = first.objective, first.bound, first.start
+    meetings_proven = stats_status == "OPTIMAL"
+    outcome = None
+    if not stopped:
+        outcome = _compact(
+            prep, choice, objective, keep,
+            max(limit - (time.monotonic() - started), 0.5), workers, seed, progress,
+            time.monotonic() - started,
+        )  # fmt: skip
+        choice = outcome.choice
+        if stats_status == "OPTIMAL" and outcome.status != "OPTIMAL":
+            stats_status = "FEASIBLE"  # proven optimal only when both phases are
+    seconds = time.monotonic() - started
+    schedule = to_schedule(
+        prep, choice, stats_status, objective, bound, seconds, seed, workers, previous
+    )
+    phases = dict(
+        build_seconds=round(first.build_seconds, 3),
+        meetings_proven=meetings_proven,
+        start_objective=first.start_objective,
+        start_breaks=start_breaks(prep, start)[0],
+    )
+    if outcome is not None:
+        phases.update(
+            breaks=outcome.breaks,
+            idle_slots=outcome.idle,
+            breaks_bound=outcome.breaks_bound,
+            breaks_proven=outcome.breaks_proven,
+            compact_proven=outcome.status == "OPTIMAL",
+        )
+    return replace(schedule, stats=replace(schedule.stats, **phases))
+
+
+@dataclass(frozen=True)
+class _Meetings:
+    """Phase 1's outcome: which meetings and seats, how far proven, from which start."""
+
+    choice: Choice
+    status: str  # OPTIMAL, FEASIBLE or GREEDY (the start, unimproved)
+    objective: float
+    bound: float | None
+    stopped: bool  # Ctrl-C: phase 2 does not run
+    start: Choice
+    start_objective: float
+    build_seconds: float
+
+
+def _meetings(
+    prep: Prepared, previous, keep, limit: float, started: float, workers, seed, progress
+) -> _Meetings:
+    """Phase 1: CP-SAT on the whole model (small events), then LNS, from the greedy start."""
     built = build_model(prep)
     kept = add_keep_previous(built, prep, keep) if keep else None
     start = greedy(prep, previous)
@@ -106,7 +162,6 @@ def solve(
     set_hint(built, hint)
     start_objective = objective_of(built, hint)
     build_seconds = time.monotonic() - started
-    limit = default_time_limit(event) if time_limit is None else time_limit
     ceiling = _ceiling(prep, keep, limit)
     left = max(limit * (1 - COMPACT_SHARE) - (time.monotonic() - started), 0.5)
     phase1_end = time.monotonic() + left
@@ -149,37 +204,10 @@ def solve(
             stats_status = "FEASIBLE"
     if bound is not None and objective >= bound:
         stats_status = "OPTIMAL"  # proven by the LP bound
-    meetings_proven = stats_status == "OPTIMAL"
     choice = _choice(built, values) if stats_status != "GREEDY" else start
-    outcome = None
-    if not stopped:
-        outcome = _compact(
-            prep, choice, objective, keep,
-            max(limit - (time.monotonic() - started), 0.5), workers, seed, progress,
-            time.monotonic() - started,
-        )  # fmt: skip
-        choice = outcome.choice
-        if stats_status == "OPTIMAL" and outcome.status != "OPTIMAL":
-            stats_status = "FEASIBLE"  # proven optimal only when both phases are
-    seconds = time.monotonic() - started
-    schedule = to_schedule(
-        prep, choice, stats_status, objective, bound, seconds, seed, workers, previous
+    return _Meetings(
+        choice, stats_status, objective, bound, stopped, start, start_objective, build_seconds
     )
-    phases = dict(
-        build_seconds=round(build_seconds, 3),
-        meetings_proven=meetings_proven,
-        start_objective=start_objective,
-        start_breaks=start_breaks(prep, start)[0],
-    )
-    if outcome is not None:
-        phases.update(
-            breaks=outcome.breaks,
-            idle_slots=outcome.idle,
-            breaks_bound=outcome.breaks_bound,
-            breaks_proven=outcome.breaks_proven,
-            compact_proven=outcome.status == "OPTIMAL",
-        )
-    return replace(schedule, stats=replace(schedule.stats, **phases))
 
 
 def _compact(

@@ -104,8 +104,10 @@ def structure(model: cp_model.CpModel, decision: np.ndarray) -> Structure:
     kind = np.asarray(kinds, dtype=np.int8)
     body_start = _starts(body_len)
     enf_start = _starts(enf_len)
-    body_arr = np.asarray(body, dtype=np.int64)
-    enf_arr = np.asarray(enf, dtype=np.int64)
+    # int32: at 16,000 attendees these arrays hold tens of millions of entries
+    body_arr = np.asarray(body, dtype=np.int32)
+    enf_arr = np.asarray(enf, dtype=np.int32)
+    del body, enf
     coeffs = np.ones(len(body_arr), dtype=np.int64)
     is_linear = np.repeat(kind == LINEAR, body_len)
     coeffs[is_linear] = np.asarray(coeff, dtype=np.int64)
@@ -116,8 +118,8 @@ def structure(model: cp_model.CpModel, decision: np.ndarray) -> Structure:
     n_cons = len(kinds)
     owner = np.concatenate(
         [
-            np.repeat(np.arange(n_cons), np.diff(body_start)),
-            np.repeat(np.arange(n_cons), np.diff(enf_start)),
+            np.repeat(np.arange(n_cons, dtype=np.int32), np.diff(body_start)),
+            np.repeat(np.arange(n_cons, dtype=np.int32), np.diff(enf_start)),
         ]
     )
     var = _var(np.concatenate([body_arr, enf_arr]))
@@ -138,7 +140,7 @@ def structure(model: cp_model.CpModel, decision: np.ndarray) -> Structure:
         enf=enf_arr,
         domain=tuple(linear_domain),
         cons_start=cons_start,
-        cons=owner[order],
+        cons=owner[order].astype(np.int32),
         spreads=auxiliaries <= MAX_AUXILIARIES,
         variables=proto.variables,
         decision=is_decision,
