@@ -6,12 +6,18 @@ Exit codes follow the contract: 0 fine, 2 input wrong, 3 hard rules cannot all h
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
-import click
+# numpy's OpenBLAS starts a thread per core when first imported, and a thread started before
+# scheduler/stopping.py blocks SIGTERM would take the signal with its default action: the
+# command died on the spot, leaving its half-written folder. Our numpy work is not BLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import click  # noqa: E402
 
 from scheduler import __version__
 from scheduler.mail.cli import send

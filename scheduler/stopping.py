@@ -57,11 +57,14 @@ def terminated() -> bool:
 
 def stop_children() -> None:
     """Kill the processes this one started (the output writers): their work is thrown away."""
-    for child in multiprocessing.active_children():
+    children = multiprocessing.active_children()
+    for child in children:
         try:
             os.kill(child.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    for child in children:  # gone before the caller removes the folder they were writing in
+        child.join(timeout=5)
 
 
 def child_started() -> None:

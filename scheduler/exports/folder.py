@@ -12,7 +12,10 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -88,6 +91,12 @@ def write_outputs(
     """
     out_dir = Path(out_dir)
     refuse_unless_forced(out_dir, force)
+    if threading.current_thread() is threading.main_thread():
+        # The clean-up below needs Ctrl-C (and the SIGINT a SIGTERM becomes) to raise
+        # KeyboardInterrupt. After phase 2's LNS rounds SIGINT was found at its default
+        # action (cause not found yet: models/cpsat.py restores it after every solve), and
+        # a stop while writing killed the command on the spot, leaving this folder behind.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     input_path = Path(input_path)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-incomplete-", dir=out_dir.parent))
@@ -106,11 +115,28 @@ def write_outputs(
         refuse_unless_forced(out_dir, force)  # someone may have written there meanwhile
         backup = _move_into_place(staging, out_dir)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
         raise
     if backup is not None and notify is not None:
         notify(f"The previous output in {out_dir} was moved to {backup}.")
     return out_dir
+
+
+def _remove(folder: Path) -> None:
+    """Remove a half-written folder, whatever signal comes meanwhile: a second Ctrl-C (or the
+    SIGINT a SIGTERM turns into) during the clean-up used to leave the folder behind. A writer
+    killed a moment ago may have had a file open in it, so a first pass can miss an entry."""
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        for _ in range(20):
+            shutil.rmtree(folder, ignore_errors=True)
+            if not folder.exists():
+                return
+            time.sleep(0.1)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
 
 
 def write_folder(
