@@ -52,7 +52,7 @@ class CompactModel:
     def __init__(
         self, prep: Prepared, choice: Choice, fixed_rows=(), break_spread: int | None = None
     ):
-        event, av, mo, po = prep.event, prep.av, prep.mo, prep.po
+        event, av, mo = prep.event, prep.av, prep.mo
         self.event = event
         self.model = cp_model.CpModel()
         rows = mo.rows
@@ -63,10 +63,7 @@ class CompactModel:
         self.slot_a, self.a, self.b, self.pair = slot, a, b, pair
         self._tclass = rows["tclass"].to_numpy()
 
-        # Panel members are busy at their (fixed) panel's slots.
-        self.panel_busy = np.zeros((n_att, n_slots), dtype=bool)
-        for who, o in _panel_members(po, choice):
-            self.panel_busy[who, list(po.options[o].slots)] = True
+        self.panel_busy = _panel_busy(prep, choice)
 
         chosen = np.array(sorted(choice.meetings), dtype=int)
         keep = set(int(r) for r in fixed_rows) & set(chosen.tolist())
@@ -507,13 +504,17 @@ def _one_window(probe: cp_model.CpModel, day: _Day, n: int, same, one) -> None:
 
 def start_breaks(prep: Prepared, choice: Choice) -> tuple[int, int]:
     """Breaks and idle slots of a phase-1 schedule as it is, before phase 2 re-times it."""
-    n_att, n_slots = prep.av.present.shape
-    panel_busy = np.zeros((n_att, n_slots), dtype=bool)
-    for who, o in _panel_members(prep.po, choice):
-        panel_busy[who, list(prep.po.options[o].slots)] = True
     rows = prep.mo.rows
     a, b, slot = rows["a"].to_numpy(), rows["b"].to_numpy(), rows["slot"].to_numpy()
-    return breaks_and_idle(prep.event, panel_busy, a, b, slot, choice.meetings)
+    return breaks_and_idle(prep.event, _panel_busy(prep, choice), a, b, slot, choice.meetings)
+
+
+def _panel_busy(prep: Prepared, choice: Choice) -> np.ndarray:
+    """Attendee x slot: panel members are busy at their (fixed) panel's slots."""
+    busy = np.zeros(prep.av.present.shape, dtype=bool)
+    for who, o in _panel_members(prep.po, choice):
+        busy[who, list(prep.po.options[o].slots)] = True
+    return busy
 
 
 def breaks_and_idle(event, panel_busy, a, b, slot, rows) -> tuple[int, int]:
