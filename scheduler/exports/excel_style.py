@@ -4,17 +4,24 @@ One place decides how a header looks, how dates and times are stored, how wide c
 and, above all, that text from registration forms stays text: a name such as
 `=HYPERLINK("http://evil", "click")` must never become a live formula in an organiser's
 spreadsheet.
+
+Workbooks are written with XlsxWriter: a BIO schedule workbook holds 2.5 million cells,
+which openpyxl took ~3.5 minutes to build and save. A `Book` is one file being written; its
+`Sheet`s take 1-based rows and columns (as the spreadsheet shows them) and, in
+`constant_memory` mode, must be written row after row (each row is flushed to a temporary
+file when the next begins). A style is a `Style` (XlsxWriter format properties); a cell's
+format is made once per book for each distinct combination of styles.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import NamedTuple
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
 
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "hh:mm"
@@ -25,21 +32,41 @@ PERCENT_FORMAT = "0.0%"
 # imported (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
-HEADER_FONT = Font(bold=True, color="FFFFFF", size=11)
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-TITLE_FONT = Font(bold=True, size=16)
-SUBTITLE_FONT = Font(bold=True, size=12)
-BOLD = Font(bold=True)
-MUTED_FONT = Font(color="808080", italic=True)
-BAND_FILL = PatternFill("solid", fgColor="DDEBF7")
-GREY_FILL = PatternFill("solid", fgColor="D9D9D9")
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-HEADER_ALIGNMENT = Alignment(vertical="center")
+# Control characters an .xlsx file cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+Style = tuple[tuple[str, object], ...]
+
+
+def style(**properties: object) -> Style:
+    """XlsxWriter format properties as a hashable value (formats are cached by it)."""
+    return tuple(sorted(properties.items()))
+
+
+HEADER = style(
+    bold=True, font_color="#FFFFFF", font_size=11, pattern=1, bg_color="#1F4E78", valign="vcenter"
+)
+TITLE_FONT = style(bold=True, font_size=16)
+SUBTITLE_FONT = style(bold=True, font_size=12)
+BOLD = style(bold=True)
+MUTED_FONT = style(italic=True, font_color="#808080")
+BAND_FILL = style(pattern=1, bg_color="#DDEBF7")
+GREY_FILL = style(pattern=1, bg_color="#D9D9D9")
+WRAP_TOP = style(text_wrap=True, valign="top")
+ROOM_EDGE = style(left=1, left_color="#A6A6A6")  # a thin grey line left of the cell
 
 MIN_WIDTH = 6
 MAX_WIDTH = 50
+A4, A3 = 9, 8  # XlsxWriter's paper codes
 
 Row = Sequence[object]
+
+
+class Formatted(NamedTuple):
+    """A value written with its own number format (e.g. a ratio as a percentage)."""
+
+    value: object
+    number_format: str
 
 
 def clean_text(value: str) -> str:
@@ -51,6 +78,8 @@ def shown_width(value: object) -> int:
     """Characters a value takes on screen, for column widths."""
     if value is None:
         return 0
+    if isinstance(value, Formatted):
+        value = value.value
     if isinstance(value, dt.datetime):
         return len("yyyy-mm-dd hh:mm")
     if isinstance(value, dt.date):
@@ -63,123 +92,212 @@ def shown_width(value: object) -> int:
     return max(len(line) for line in text.split("\n")) if text else 0
 
 
-def put(ws: Worksheet, row: int, column: int, value: object):
-    """Write one value: strings as plain text, dates and times as real Excel cells."""
-    if isinstance(value, str):
-        value = clean_text(value)
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        if value.startswith(FORMULA_PREFIXES):
-            _as_text(cell)
-    elif isinstance(value, dt.datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, dt.time):
-        cell.number_format = TIME_FORMAT
-    return cell
+class Book:
+    """One .xlsx file being written; `close` writes it."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        title: str,
+        *,
+        constant_memory: bool = False,
+        temp_dir: str | Path | None = None,
+    ) -> None:
+        options: dict[str, object] = {"constant_memory": constant_memory}
+        if constant_memory:
+            # Rows wait in temporary files until `close`: beside the output, so that a
+            # stop (which removes the half-written folder) leaves none behind.
+            options["tmpdir"] = str(temp_dir) if temp_dir is not None else None
+        else:
+            options["in_memory"] = True
+        self.wb = xlsxwriter.Workbook(str(path), options)
+        self.wb.set_properties({"author": "sigmeet", "title": title})
+        self._formats: dict[tuple, object] = {}
+
+    def format(self, *styles: Style, number_format: str | None = None, quote: bool = False):
+        """The cell format of `styles` (later ones win), a number format and Excel's quote
+        prefix; None when there is nothing to format."""
+        key = (styles, number_format, quote)
+        try:
+            return self._formats[key]
+        except KeyError:
+            pass
+        properties: dict[str, object] = {}
+        for s in styles:
+            properties.update(s)
+        if number_format:
+            properties["num_format"] = number_format
+        if quote:
+            properties["quote_prefix"] = True
+        fmt = self._formats[key] = self.wb.add_format(properties) if properties else None
+        return fmt
+
+    def sheet(self, name: str) -> Sheet:
+        ws = self.wb.add_worksheet(name)
+        # The margins openpyxl wrote (XlsxWriter's own are Excel's narrower defaults).
+        ws.set_margins(left=0.75, right=0.75, top=1, bottom=1)
+        ws.set_header("", {"margin": 0.5})
+        ws.set_footer("", {"margin": 0.5})
+        return Sheet(self, ws)
+
+    def close(self) -> None:
+        self.wb.close()
 
 
-def _as_text(cell) -> None:
-    """openpyxl turns "=…" into a formula on assignment: insist on text, and set Excel's
-    quote prefix so the cell stays text even when someone edits it later."""
-    cell.data_type = "s"
-    cell.quotePrefix = True
+class Sheet:
+    """A worksheet of a `Book`, addressed as the spreadsheet shows it (row 1, column 1 = A1)."""
+
+    def __init__(self, book: Book, ws) -> None:
+        self.book, self.ws = book, ws
+
+    def put(self, row: int, column: int, value: object, *styles: Style, quote: bool = True):
+        """Write one value: strings as plain text (formula-like ones with Excel's quote
+        prefix unless `quote` is false), dates and times as real Excel cells with their
+        number format. An empty value with `styles` leaves a styled blank cell."""
+        r, c, fmt = row - 1, column - 1, self.book.format
+        if isinstance(value, Formatted):
+            value, number_format = value
+            self.ws.write(r, c, value, fmt(*styles, number_format=number_format))
+        elif isinstance(value, str):
+            value = clean_text(value)
+            if not value:
+                if styles:
+                    self.ws.write_blank(r, c, None, fmt(*styles))
+                return
+            q = quote and value.startswith(FORMULA_PREFIXES)
+            self.ws.write_string(r, c, value, fmt(*styles, quote=q))
+        elif value is None:
+            if styles:
+                self.ws.write_blank(r, c, None, fmt(*styles))
+        elif isinstance(value, bool):
+            self.ws.write_boolean(r, c, value, fmt(*styles))
+        elif isinstance(value, int | float):
+            self.ws.write_number(r, c, value, fmt(*styles))
+        elif isinstance(value, dt.datetime):
+            self.ws.write_datetime(r, c, value, fmt(*styles, number_format=DATETIME_FORMAT))
+        elif isinstance(value, dt.date):
+            self.ws.write_datetime(r, c, value, fmt(*styles, number_format=DATE_FORMAT))
+        elif isinstance(value, dt.time):
+            self.ws.write_datetime(r, c, value, fmt(*styles, number_format=TIME_FORMAT))
+        else:
+            raise TypeError(f"cannot write a {type(value).__name__} to a cell")
+
+    def put_row(
+        self, row: int, values: Row, *styles: Style, first_column: int = 1, quote: bool = True
+    ) -> None:
+        """`put` each value of a row; empty values are skipped (styled blanks if `styles`)."""
+        for offset, value in enumerate(values):
+            self.put(row, first_column + offset, value, *styles, quote=quote)
+
+    def blank(self, row: int, column: int, *styles: Style) -> None:
+        self.ws.write_blank(row - 1, column - 1, None, self.book.format(*styles))
+
+    def merge(self, row: int, first_column: int, last_column: int, text: str, *styles: Style):
+        self.ws.merge_range(
+            row - 1,
+            first_column - 1,
+            row - 1,
+            last_column - 1,
+            clean_text(text),
+            self.book.format(*styles),
+        )
+
+    def set_width(self, column: int, width: float) -> None:
+        """Column `column`'s width in characters, stored as given (7 pixels a character is
+        XlsxWriter's own measure, so <col width> is exactly `width`)."""
+        self.ws.set_column_pixels(column - 1, column - 1, round(7 * width))
+
+    def set_widths(self, widths: Sequence[int], first_column: int = 1) -> None:
+        """Widths fitted to content: two characters of padding, within MIN_WIDTH..MAX_WIDTH."""
+        for offset, width in enumerate(widths):
+            self.set_width(first_column + offset, max(MIN_WIDTH, min(MAX_WIDTH, width + 2)))
+
+    def set_height(self, row: int, height: float) -> None:
+        self.ws.set_row(row - 1, height)
+
+    def freeze(self, rows: int, columns: int = 0) -> None:
+        """Freeze the first `rows` rows and `columns` columns."""
+        self.ws.freeze_panes(rows, columns)
+
+    def print_setup(
+        self,
+        *,
+        landscape: bool,
+        paper: int = A4,
+        pages_wide: int = 1,
+        pages_high: int = 0,
+        title_rows: int = 0,
+        title_columns: int = 0,
+    ) -> None:
+        """Paper, orientation, fit to `pages_wide` x `pages_high` (0: as many as needed),
+        rows and columns repeated on every page."""
+        ws = self.ws
+        ws.set_landscape() if landscape else ws.set_portrait()
+        ws.set_paper(paper)
+        ws.fit_to_pages(pages_wide, pages_high)
+        if title_rows:
+            ws.repeat_rows(0, title_rows - 1)
+        if title_columns:
+            ws.repeat_columns(0, title_columns - 1)
 
 
-def put_row(ws: Worksheet, row: int, values: Row, first_column: int = 1) -> None:
-    for offset, value in enumerate(values):
-        if value is not None and value != "":
-            put(ws, row, first_column + offset, value)
+def landscape_fit_width(sheet: Sheet, paper: int = A4, pages_wide: int = 1, **titles: int) -> None:
+    """Print `pages_wide` pages across on landscape paper, as many pages down as needed."""
+    sheet.print_setup(landscape=True, paper=paper, pages_wide=pages_wide, **titles)
 
 
-def style_header(ws: Worksheet, row: int, first_column: int, last_column: int) -> None:
-    for column in range(first_column, last_column + 1):
-        cell = ws.cell(row=row, column=column)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = HEADER_ALIGNMENT
-
-
-_XLSXWRITER_VALIGN = {"center": "vcenter", "top": "top", "bottom": "bottom"}
-
-
-def xlsxwriter_style(
-    font: Font | None = None, fill: PatternFill | None = None, alignment: Alignment | None = None
-) -> dict[str, object]:
-    """The XlsxWriter format properties of these openpyxl styles (the parts sigmeet uses:
-    bold, italic, size and colour of a font, a solid fill, vertical alignment, wrapping),
-    so a sheet written with XlsxWriter looks like one written with `put` and `style_header`."""
-    style: dict[str, object] = {}
-    if font is not None:
-        if font.b:
-            style["bold"] = True
-        if font.i:
-            style["italic"] = True
-        if font.sz:
-            style["font_size"] = font.sz
-        if font.color is not None and font.color.rgb:
-            style["font_color"] = "#" + font.color.rgb[-6:]
-    if fill is not None and fill.fill_type == "solid":
-        style["pattern"] = 1
-        style["bg_color"] = "#" + fill.fgColor.rgb[-6:]
-    if alignment is not None:
-        if alignment.vertical:
-            style["valign"] = _XLSXWRITER_VALIGN[alignment.vertical]
-        if alignment.wrap_text:
-            style["text_wrap"] = True
-    return style
-
-
-def set_widths(ws: Worksheet, widths: Sequence[int], first_column: int = 1) -> None:
-    for offset, width in enumerate(widths):
-        letter = get_column_letter(first_column + offset)
-        ws.column_dimensions[letter].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
-
-
-def write_table(ws: Worksheet, headers: Sequence[str], rows: Iterable[Row]) -> int:
+def write_table(
+    sheet: Sheet, headers: Sequence[str], rows: Iterable[Row], *, quote: bool = True
+) -> int:
     """Write a header and rows, from the top of an empty sheet, as a filterable list;
     return the number of data rows.
 
     The header is styled and frozen, the list gets an auto-filter, each column is as wide
     as its longest value (within bounds), and it prints landscape across one page width.
-    Rows are appended whole (much faster than cell by cell on large sheets); only cells that
-    need it are touched afterwards.
+    Strings are cleaned and kept text; "" and None leave the cell empty. This is the hot
+    loop of a large workbook, so the common types are written without `put`'s dispatch.
     """
+    ws, book = sheet.ws, sheet.book
+    header = book.format(HEADER)
+    for c, name in enumerate(headers):
+        ws.write_string(0, c, name, header)
     widths = [len(h) for h in headers]
-    ws.append(list(headers))
-    r = 1
+    quoted = book.format(quote=True) if quote else None
+    formats = {
+        dt.date: book.format(number_format=DATE_FORMAT),
+        dt.time: book.format(number_format=TIME_FORMAT),
+        dt.datetime: book.format(number_format=DATETIME_FORMAT),
+    }
+    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+    r = 0
     for values in rows:
         r += 1
-        cleaned = [(clean_text(v) or None) if isinstance(v, str) else v for v in values]
-        ws.append(cleaned)
-        for i, value in enumerate(cleaned):
-            if value is None:
+        for c, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                if ILLEGAL_CHARACTERS_RE.search(value):
+                    value = clean_text(value)
+                if not value:
+                    continue
+                write_string(r, c, value, quoted if value.startswith(FORMULA_PREFIXES) else None)
+                width = (
+                    max(len(line) for line in value.split("\n")) if "\n" in value else len(value)
+                )
+            elif value is None:
                 continue
-            width = shown_width(value)
-            if width > widths[i]:
-                widths[i] = width
-            if isinstance(value, str):
-                if value.startswith(FORMULA_PREFIXES):
-                    _as_text(ws.cell(row=r, column=i + 1))
-            elif isinstance(value, dt.time):
-                # openpyxl would show seconds (h:mm:ss); dates already get yyyy-mm-dd.
-                ws.cell(row=r, column=i + 1).number_format = TIME_FORMAT
-            elif isinstance(value, dt.datetime):
-                ws.cell(row=r, column=i + 1).number_format = DATETIME_FORMAT
-    style_header(ws, 1, 1, len(headers))
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{r}"
-    set_widths(ws, widths)
-    ws.print_title_rows = "1:1"
-    landscape_fit_width(ws)
-    return r - 1
-
-
-def landscape_fit_width(ws: Worksheet, paper: str = "A4", pages_wide: int = 1) -> None:
-    """Print `pages_wide` pages across on landscape paper, as many pages down as needed."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3 if paper == "A3" else ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = pages_wide
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+            elif kind is int or kind is float:
+                write_number(r, c, value)
+                width = shown_width(value)
+            elif kind in formats:
+                write_datetime(r, c, value, formats[kind])
+                width = shown_width(value)
+            else:
+                sheet.put(r + 1, c + 1, value, quote=quote)
+                width = shown_width(value)
+            if width > widths[c]:
+                widths[c] = width
+    sheet.freeze(1)
+    ws.autofilter(0, 0, r, len(headers) - 1)
+    sheet.set_widths(widths)
+    landscape_fit_width(sheet, title_rows=1)
+    return r

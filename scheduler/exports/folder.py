@@ -20,8 +20,6 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from models.domain import Change, Event, Schedule
 from scheduler.exports.agendas.bundle import (
     CONTACTS_NAME,
@@ -32,6 +30,7 @@ from scheduler.exports.agendas.bundle import (
 )
 from scheduler.exports.agendas.history import PreviousCalendars
 from scheduler.exports.agendas.items import AgendaItem, activities_by_attendee
+from scheduler.exports.excel_style import Book
 from scheduler.exports.parallel import (
     PARALLEL_FROM,
     OutputContext,
@@ -209,27 +208,29 @@ def write_schedule_workbook(
     activities: dict[str, list[AgendaItem]] | None = None,
     changes: Sequence[Change] | None = None,
 ) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    build_meetings_sheet(wb, event, schedule)
-    build_panels_sheet(wb, event, schedule)
-    build_panel_rosters_sheet(wb, event, schedule)
-    build_agendas_sheet(wb, event, schedule, activities)
-    build_unscheduled_sheet(wb, event, schedule)
+    """The schedule workbook: every sheet, written row by row (XlsxWriter's constant-memory
+    mode: 2.5 million cells at BIO would otherwise be held until the file is saved; the
+    rows wait in temporary files in `path`'s folder meanwhile)."""
+    book = Book(
+        path, f"{event.settings.name}: schedule", constant_memory=True, temp_dir=path.parent
+    )
+    build_meetings_sheet(book, event, schedule)
+    build_panels_sheet(book, event, schedule)
+    build_panel_rosters_sheet(book, event, schedule)
+    build_agendas_sheet(book, event, schedule, activities)
+    build_unscheduled_sheet(book, event, schedule)
     build_summary_sheet(
-        wb,
+        book,
         event,
         schedule,
         figures=quality_figures(event, schedule),
         input_name=input_path.name,
         input_sha256=file_sha256(input_path),
     )
-    build_grid_sheet(wb, event, schedule)
+    build_grid_sheet(book, event, schedule)
     if changes is not None:
-        build_changes_sheet(wb, event, changes)
-    wb.properties.creator = "sigmeet"
-    wb.properties.title = f"{event.settings.name}: schedule"
-    wb.save(path)
+        build_changes_sheet(book, event, changes)
+    book.close()
     return path
 
 

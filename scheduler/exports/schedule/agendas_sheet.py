@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
 from models.domain import Event, Schedule
 from scheduler.exports.agendas.items import AgendaItem, activities_by_attendee
-from scheduler.exports.excel_style import write_table
+from scheduler.exports.excel_style import Book, Sheet, write_table
 from scheduler.exports.schedule.names import AGENDAS, AGENDAS_COLUMNS
 
 
 def build_agendas_sheet(
-    wb: Workbook,
+    book: Book,
     event: Event,
     schedule: Schedule,
     activities: dict[str, list[AgendaItem]] | None = None,
-) -> Worksheet:
+) -> Sheet:
     """Append the Agendas sheet: attendees in Attendees order, each one's activities by time.
 
     `activities` (from `activities_by_attendee`) may be passed in when the caller has it.
     """
     if activities is None:
         activities = activities_by_attendee(event, schedule)
-    ws = wb.create_sheet(AGENDAS)
+    ws = book.sheet(AGENDAS)
     rows = (
         (
             person,

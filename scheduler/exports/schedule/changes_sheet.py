@@ -8,11 +8,8 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
 from models.domain import Change, Event
-from scheduler.exports.excel_style import FORMULA_PREFIXES, write_table
+from scheduler.exports.excel_style import FORMULA_PREFIXES, Book, Sheet, write_table
 from scheduler.exports.schedule.names import CHANGES, CHANGES_COLUMNS
 
 CHANGES_CSV = "changes.csv"
@@ -26,8 +23,8 @@ def change_rows(event: Event, changes: Sequence[Change]) -> list[tuple[str, ...]
     return rows
 
 
-def build_changes_sheet(wb: Workbook, event: Event, changes: Sequence[Change]) -> Worksheet:
-    ws = wb.create_sheet(CHANGES)
+def build_changes_sheet(book: Book, event: Event, changes: Sequence[Change]) -> Sheet:
+    ws = book.sheet(CHANGES)
     write_table(ws, CHANGES_COLUMNS, change_rows(event, changes))
     return ws
 

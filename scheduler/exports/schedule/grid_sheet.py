@@ -8,21 +8,19 @@ or A3 landscape, fitted to the page width, with the header rows and slot columns
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from models.domain import Event, Schedule, Table
 from scheduler.exports.excel_style import (
+    A3,
+    A4,
     BAND_FILL,
     BOLD,
     GREY_FILL,
+    HEADER,
+    ROOM_EDGE,
     WRAP_TOP,
+    Book,
+    Sheet,
     landscape_fit_width,
-    put,
-    set_widths,
-    style_header,
 )
 from scheduler.exports.schedule.names import GRID, GRID_SLOT_COLUMNS
 
@@ -33,9 +31,6 @@ LINE_HEIGHT = 15  # points per line of 11-point text
 # that the chart spreads over several A3 pages across, the slot columns repeated on each.
 A4_TABLES = 8
 A3_TABLES = 16
-
-_THIN = Side(style="thin", color="A6A6A6")
-_ROOM_EDGE = Border(left=_THIN)
 
 
 def grid_tables(event: Event) -> list[tuple[str, list[Table]]]:
@@ -57,8 +52,10 @@ def meeting_text(event: Event, a: str, b: str, host: str | None = None) -> str:
     return "\n".join(lines)
 
 
-def build_grid_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
-    ws = wb.create_sheet(GRID)
+def build_grid_sheet(book: Book, event: Event, schedule: Schedule) -> Sheet:
+    """Rows are written top to bottom, each cell once with all its styles (the workbook may
+    be written in constant-memory mode)."""
+    ws = book.sheet(GRID)
     rooms = grid_tables(event)
     tables = [t for _, room_tables in rooms for t in room_tables]
     first = len(GRID_SLOT_COLUMNS) + 1
@@ -68,63 +65,53 @@ def build_grid_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Workshee
 
     # Row 1: room names merged across their tables; row 2: table ids (and hosts).
     column = first
+    room_starts = set()
     for room, room_tables in rooms:
-        put(ws, 1, column, room or "(no room)")
+        room_starts.add(column)
+        name = room or "(no room)"
         if len(room_tables) > 1:
-            ws.merge_cells(
-                start_row=1,
-                start_column=column,
-                end_row=1,
-                end_column=column + len(room_tables) - 1,
-            )
-        ws.cell(row=1, column=column).alignment = Alignment(horizontal="center")
+            ws.merge(1, column, column + len(room_tables) - 1, name, HEADER)
+        else:
+            ws.put(1, column, name, HEADER)
         column += len(room_tables)
+    ws.blank(1, panels_column, HEADER)
     for i, name in enumerate(GRID_SLOT_COLUMNS):
-        put(ws, 2, 1 + i, name)
+        ws.put(2, 1 + i, name, HEADER)
     for t in tables:
         host = host_of.get(t.id)
-        put(ws, 2, column_of[t.id], f"{t.id} (host: {host.name})" if host else t.id)
-    put(ws, 2, panels_column, "panels")
-    style_header(ws, 1, first, panels_column)
-    style_header(ws, 2, 1, panels_column)
+        ws.put(2, column_of[t.id], f"{t.id} (host: {host.name})" if host else t.id, HEADER)
+    ws.put(2, panels_column, "panels", HEADER)
 
     at: dict[tuple[int, str], tuple[str, str]] = {
         (m.slot, m.table): (m.a, m.b) for m in schedule.meetings
     }
     usable = {t.id: set(t.sessions) for t in tables}
     runs = sorted(schedule.panels, key=lambda r: (r.start, r.panel))
-    room_starts = set()
-    column = first
-    for _, room_tables in rooms:
-        room_starts.add(column)
-        column += len(room_tables)
 
     row = 2
     previous_session = None
     for s in event.slots:
         row += 1
-        put(ws, row, 1, s.session)
-        put(ws, row, 2, s.start.date())
-        put(ws, row, 3, s.start.time())
-        put(ws, row, 4, s.end.time())
-        if s.session != previous_session:
-            for c in range(1, first):
-                ws.cell(row=row, column=c).font = BOLD
+        first_of_session = (BOLD,) if s.session != previous_session else ()
+        ws.put(row, 1, s.session, *first_of_session)
+        ws.put(row, 2, s.start.date(), *first_of_session)
+        ws.put(row, 3, s.start.time(), *first_of_session)
+        ws.put(row, 4, s.end.time(), *first_of_session)
         previous_session = s.session
         lines = 1
         for t in tables:
             column = column_of[t.id]
+            edge = (ROOM_EDGE,) if column in room_starts else ()
             pair = at.get((s.index, t.id))
             if pair is not None:
                 host = host_of.get(t.id)
                 text = meeting_text(event, *pair, host.id if host else None)
-                cell = put(ws, row, column, text)
-                cell.alignment = WRAP_TOP
+                ws.put(row, column, text, WRAP_TOP, *edge)
                 lines = max(lines, _lines(text, TABLE_WIDTH))
             elif s.session not in usable[t.id]:
-                ws.cell(row=row, column=column).fill = GREY_FILL
-            if column in room_starts:
-                ws.cell(row=row, column=column).border = _ROOM_EDGE
+                ws.blank(row, column, GREY_FILL, *edge)
+            elif edge:
+                ws.blank(row, column, *edge)
         running = [
             f"{event.panel[r.panel].title} ({event.panel[r.panel].room})"
             for r in runs
@@ -132,24 +119,21 @@ def build_grid_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Workshee
         ]
         if running:
             text = "\n".join(running)
-            cell = put(ws, row, panels_column, text)
-            cell.alignment = WRAP_TOP
-            cell.fill = BAND_FILL
+            ws.put(row, panels_column, text, WRAP_TOP, BAND_FILL)
             lines = max(lines, _lines(text, PANELS_WIDTH))
         # Excel does not grow rows for wrapped text written by a program: size them here.
-        ws.row_dimensions[row].height = LINE_HEIGHT * lines
+        ws.set_height(row, LINE_HEIGHT * lines)
 
-    set_widths(ws, [8, 10, 5, 5])
+    ws.set_widths([8, 10, 5, 5])
     for t in tables:
-        ws.column_dimensions[get_column_letter(column_of[t.id])].width = TABLE_WIDTH
-    ws.column_dimensions[get_column_letter(panels_column)].width = PANELS_WIDTH
-    ws.freeze_panes = ws.cell(row=3, column=first).coordinate
-    ws.print_title_rows = "1:2"
-    ws.print_title_cols = f"A:{get_column_letter(first - 1)}"
+        ws.set_width(column_of[t.id], TABLE_WIDTH)
+    ws.set_width(panels_column, PANELS_WIDTH)
+    ws.freeze(2, first - 1)
+    titles = {"title_rows": 2, "title_columns": first - 1}
     if len(tables) <= A4_TABLES:
-        landscape_fit_width(ws, "A4")
+        landscape_fit_width(ws, A4, **titles)
     else:
-        landscape_fit_width(ws, "A3", pages_wide=-(-len(tables) // A3_TABLES))
+        landscape_fit_width(ws, A3, pages_wide=-(-len(tables) // A3_TABLES), **titles)
     return ws
 
 

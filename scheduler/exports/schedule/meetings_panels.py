@@ -7,29 +7,32 @@ own builders; each `build_*_sheet(wb, event, schedule)` appends one sheet.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
 from models.domain import Event, Meeting, PanelRun, Schedule
+from scheduler.exports.excel_style import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    TIME_FORMAT,
+    Book,
+    Sheet,
+    clean_text,
+)
 from scheduler.exports.schedule.names import MEETINGS, MEETINGS_COLUMNS, PANELS, PANELS_COLUMNS
 
-DATE_FORMAT = "yyyy-mm-dd"
-TIME_FORMAT = "hh:mm"
+# Columns are as wide as their longest value in the first rows (within bounds).
+WIDTH_ROWS = 200
 
 
 def write_schedule(path: str | Path, event: Event, schedule: Schedule) -> Path:
     """Write a workbook with the Meetings and Panels sheets to `path`; return the path."""
     path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
-    build_meetings_sheet(wb, event, schedule)
-    build_panels_sheet(wb, event, schedule)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    book = Book(path, f"{event.settings.name}: schedule")
+    build_meetings_sheet(book, event, schedule)
+    build_panels_sheet(book, event, schedule)
+    book.close()
     return path
 
 
@@ -48,19 +51,16 @@ def ordered_panel_runs(schedule: Schedule) -> list[PanelRun]:
     return sorted(schedule.panels, key=lambda r: (r.start, r.panel))
 
 
-def build_meetings_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
-    ws = wb.create_sheet(MEETINGS)
-    ws.append(MEETINGS_COLUMNS)
+def build_meetings_sheet(book: Book, event: Event, schedule: Schedule) -> Sheet:
     slot = {s.index: s for s in event.slots}
-    for row, (meeting_id, m) in enumerate(ordered_meetings(event, schedule), start=2):
-        s = slot[m.slot]
-        a, b = event.attendee[m.a], event.attendee[m.b]
-        pair = event.pair_of(m.a, m.b)
-        table = event.table.get(m.table)
-        append_row(
-            ws,
-            row,
-            [
+
+    def rows():
+        for meeting_id, m in ordered_meetings(event, schedule):
+            s = slot[m.slot]
+            a, b = event.attendee[m.a], event.attendee[m.b]
+            pair = event.pair_of(m.a, m.b)
+            table = event.table.get(m.table)
+            yield (
                 meeting_id,
                 s.start.date(),
                 s.start.time(),
@@ -76,24 +76,18 @@ def build_meetings_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Work
                 pair.priority if pair else None,  # a pin may link a pair nobody requested
                 "yes" if pair and pair.mutual else "no",
                 m.origin,
-            ],
-        )
-    finish_sheet(ws)
-    return ws
+            )
+
+    return write_list(book.sheet(MEETINGS), MEETINGS_COLUMNS, rows())
 
 
-def build_panels_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
-    ws = wb.create_sheet(PANELS)
-    ws.append(PANELS_COLUMNS)
-    row = 2
-    for run in ordered_panel_runs(schedule):
-        panel = event.panel[run.panel]
-        for person in run.members:
-            attendee = event.attendee[person]
-            append_row(
-                ws,
-                row,
-                [
+def build_panels_sheet(book: Book, event: Event, schedule: Schedule) -> Sheet:
+    def rows():
+        for run in ordered_panel_runs(schedule):
+            panel = event.panel[run.panel]
+            for person in run.members:
+                attendee = event.attendee[person]
+                yield (
                     panel.id,
                     panel.title,
                     run.start.date(),
@@ -103,45 +97,49 @@ def build_panels_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksh
                     attendee.id,
                     attendee.name,
                     "moderator" if person == panel.moderator else "participant",
-                ],
-            )
-            row += 1
-    finish_sheet(ws)
-    return ws
+                )
+
+    return write_list(book.sheet(PANELS), PANELS_COLUMNS, rows())
 
 
-def append_row(ws: Worksheet, row: int, values: list[object]) -> None:
-    """Write Excel row `row`: dates and times as real Excel cells, every string as text.
-
-    The caller counts rows because `ws.max_row` scans the whole sheet (quadratic in rows).
+def write_list(sheet: Sheet, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Sheet:
+    """Write the header and rows: dates and times as real Excel cells, every string as text;
+    freeze the header and size columns to their first WIDTH_ROWS rows, as organisers expect.
 
     Registration text is the organisers' and their attendees' own: a name like `=HYPERLINK(…)`
-    or `-Acme-` must stay text and never become a formula in someone's spreadsheet.
+    or `-Acme-` must stay text and never become a formula in someone's spreadsheet (written
+    as a string cell; unlike the other sheets' lists, without Excel's quote prefix).
     """
-    for col, value in enumerate(values, start=1):
-        put_value(ws.cell(row=row, column=col), value)
-
-
-def put_value(cell: Cell, value: object) -> None:
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-    elif isinstance(value, dt.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, dt.time):
-        cell.number_format = TIME_FORMAT
-
-
-def finish_sheet(ws: Worksheet) -> None:
-    """Freeze the header and size columns to their content, as organisers expect."""
-    ws.freeze_panes = "A2"
-    for col_cells in ws.iter_cols(min_row=1, max_row=min(ws.max_row, 200)):
-        width = max(len(_shown(c.value)) for c in col_cells)
-        ws.column_dimensions[get_column_letter(col_cells[0].column)].width = min(
-            max(width + 2, 8), 40
-        )
+    ws, book = sheet.ws, sheet.book
+    for c, name in enumerate(headers):
+        ws.write_string(0, c, name)
+    widths = [len(h) for h in headers]
+    formats = {
+        dt.date: book.format(number_format=DATE_FORMAT),
+        dt.time: book.format(number_format=TIME_FORMAT),
+        dt.datetime: book.format(number_format=DATETIME_FORMAT),
+    }
+    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            kind = type(value)
+            if kind is str:
+                if value:
+                    write_string(r, c, clean_text(value))
+            elif value is None:
+                pass
+            elif kind is int or kind is float:
+                write_number(r, c, value)
+            elif kind in formats:
+                write_datetime(r, c, value, formats[kind])
+            else:
+                sheet.put(r + 1, c + 1, value, quote=False)
+        if r < WIDTH_ROWS:
+            widths = [max(w, len(_shown(v))) for w, v in zip(widths, values, strict=True)]
+    sheet.freeze(1)
+    for c, width in enumerate(widths, start=1):
+        sheet.set_width(c, min(max(width + 2, 8), 40))
+    return sheet
 
 
 def _shown(value: object) -> str:

@@ -11,12 +11,18 @@ import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
 from models.domain import Attendee, Event, Schedule
 from scheduler import __version__
-from scheduler.exports.excel_style import PERCENT_FORMAT, write_table
+from scheduler.exports.excel_style import (
+    MAX_WIDTH,
+    MIN_WIDTH,
+    PERCENT_FORMAT,
+    Book,
+    Formatted,
+    Sheet,
+    shown_width,
+    write_table,
+)
 from scheduler.exports.schedule.names import SUMMARY, SUMMARY_COLUMNS
 
 # Excel refuses longer text in one cell.
@@ -33,25 +39,33 @@ class SummaryRow:
 
 
 def build_summary_sheet(
-    wb: Workbook,
+    book: Book,
     event: Event,
     schedule: Schedule,
     *,
     figures: Mapping[str, object],
     input_name: str,
     input_sha256: str,
-) -> Worksheet:
-    ws = wb.create_sheet(SUMMARY)
+) -> Sheet:
+    ws = book.sheet(SUMMARY)
     rows = summary_rows(
         event, schedule, figures=figures, input_name=input_name, input_sha256=input_sha256
     )
-    write_table(ws, SUMMARY_COLUMNS, [(r.metric, r.value, r.about) for r in rows])
-    for excel_row, r in enumerate(rows, start=2):
-        if isinstance(r.value, float):
-            is_ratio = r.metric in RATIO_METRICS or r.metric.startswith(RATIO_PREFIX)
-            ws.cell(row=excel_row, column=2).number_format = PERCENT_FORMAT if is_ratio else "0.00"
-    ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width, 14)
+    values = [_value(r) for r in rows]
+    write_table(
+        ws, SUMMARY_COLUMNS, [(r.metric, v, r.about) for r, v in zip(rows, values, strict=True)]
+    )
+    fitted = max(len(SUMMARY_COLUMNS[1]), *(shown_width(v) for v in values)) + 2
+    ws.set_width(2, max(MIN_WIDTH, min(MAX_WIDTH, fitted), 14))
     return ws
+
+
+def _value(row: SummaryRow) -> object:
+    """Ratios as percentages, other fractions with two decimals."""
+    if not isinstance(row.value, float):
+        return row.value
+    is_ratio = row.metric in RATIO_METRICS or row.metric.startswith(RATIO_PREFIX)
+    return Formatted(row.value, PERCENT_FORMAT if is_ratio else "0.00")
 
 
 def summary_rows(

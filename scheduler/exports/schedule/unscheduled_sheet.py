@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
 from models.domain import Event, Schedule
-from scheduler.exports.excel_style import write_table
+from scheduler.exports.excel_style import Book, Sheet, write_table
 from scheduler.exports.schedule.names import UNSCHEDULED, UNSCHEDULED_COLUMNS
 from scheduler.exports.schedule.unscheduled_reasons import unscheduled_pairs
 
 
-def build_unscheduled_sheet(wb: Workbook, event: Event, schedule: Schedule) -> Worksheet:
-    ws = wb.create_sheet(UNSCHEDULED)
+def build_unscheduled_sheet(book: Book, event: Event, schedule: Schedule) -> Sheet:
+    ws = book.sheet(UNSCHEDULED)
     rows = []
     for u in unscheduled_pairs(event, schedule):
         a, b = event.attendee[u.a], event.attendee[u.b]
