@@ -1,9 +1,13 @@
 """CP-SAT plumbing shared by every solve (phase 1, its LNS rounds, phase 2): how a solver is
-set up for a time limit, and whether Ctrl-C stopped it (CP-SAT catches the signal itself and
-just returns)."""
+set up for a time limit, and how Ctrl-C stops it (the search returns its best so far).
+Every CP-SAT solve of the optimiser goes through `solver`, so none sets SIGINT behind our
+back."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import select
 import signal
 import threading
 
@@ -14,22 +18,67 @@ from ortools.sat.python import cp_model
 DETERMINISTIC_PER_SECOND = 0.1
 # With one worker the wall limit is only a safety net behind the deterministic one.
 WALL_SAFETY = 5
+# How often a noted Ctrl-C is passed on again: a search that had not quite begun when it came
+# ignores the first stop.
+RESTOP_SECONDS = 0.05
+
+_pressed = threading.Event()  # Ctrl-C came during a search since `reset_ctrl_c`
+_ending = threading.Event()  # the process is stopping (`stop_searching`): no search runs on
 
 
 class _Solver(cp_model.CpSolver):
-    """A CpSolver that gives Ctrl-C back afterwards: with `catch_sigint_signal` CP-SAT sets
-    SIGINT to the system default when its search ends, so a later Ctrl-C (between two
-    searches, while writing the outputs) would kill the process on the spot, leaving its
-    writer processes and a half-written folder behind."""
+    """A CpSolver that Ctrl-C stops (`ctrl_c_stops`) and that leaves SIGINT as it found it."""
 
     def solve(self, *args, **kwargs):
-        if threading.current_thread() is not threading.main_thread():
+        with ctrl_c_stops(self):
             return super().solve(*args, **kwargs)
-        handler = signal.getsignal(signal.SIGINT)
-        try:
-            return super().solve(*args, **kwargs)
-        finally:
-            signal.signal(signal.SIGINT, handler)
+
+
+@contextlib.contextmanager
+def ctrl_c_stops(search: cp_model.CpSolver):
+    """While inside (in the main thread), SIGINT (Ctrl-C, or the SIGINT a SIGTERM becomes in
+    scheduler/stopping.py) stops `search` at once and is noted for `interrupted`, instead of
+    raising KeyboardInterrupt; outside, SIGINT means what it meant before.
+
+    Not CP-SAT's own `catch_sigint_signal`: its handler resets SIGINT to the system default
+    when a search ends. Restoring it after each search was not enough: after phase 2's LNS
+    rounds it was found at its default all the same, so a Ctrl-C while writing killed the
+    command outright, leaving writer processes and a half-written folder. Python's own
+    handler cannot stop the search either: it runs only when the main thread is back in
+    Python. So the signal wakes a thread here (`signal.set_wakeup_fd`), which tells the
+    search to stop. A search begun after a noted Ctrl-C stops at once too."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wake, woken = os.pipe()
+    os.set_blocking(woken, False)
+    done = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(wake, search, done), daemon=True)
+    previous_fd = signal.set_wakeup_fd(woken, warn_on_full_buffer=False)
+    previous = signal.signal(signal.SIGINT, lambda *_: _pressed.set())
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.set_wakeup_fd(previous_fd)
+        done.set()
+        os.close(woken)  # ends the watcher's read
+        watcher.join()
+        os.close(wake)
+
+
+def _watch(wake: int, search: cp_model.CpSolver, done: threading.Event) -> None:
+    while not done.is_set():
+        ready, _, _ = select.select([wake], [], [], RESTOP_SECONDS if interrupted() else None)
+        if ready:
+            woke_by = os.read(wake, 64)  # the numbers of the signals that came
+            if not woke_by:
+                return  # the search ended
+            if signal.SIGINT in woke_by:
+                _pressed.set()
+        if interrupted():
+            search.stop_search()
 
 
 def solver(seconds: float, workers: int, seed: int, *, cheap_presolve: bool = False):
@@ -46,26 +95,31 @@ def solver(seconds: float, workers: int, seed: int, *, cheap_presolve: bool = Fa
     p.max_time_in_seconds = seconds
     p.num_workers = max(1, workers)
     p.random_seed = seed
-    p.catch_sigint_signal = True
+    p.catch_sigint_signal = False  # see ctrl_c_stops
     if workers <= 1:
         p.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
         p.max_time_in_seconds = WALL_SAFETY * seconds
     return found
 
 
-# Not 0.9: on 3,000 attendees CP-SAT gave up presolving at 82 % of its limit by itself, and
-# the run skipped everything after it as if interrupted.
-INTERRUPTED_BEFORE = 0.5
+def reset_ctrl_c() -> None:
+    """Forget a Ctrl-C noted before: a new solve begins."""
+    _pressed.clear()
 
 
-def interrupted(solver: cp_model.CpSolver, status, workers: int) -> bool:
-    """The search ended unproven before half its limit: on CP-SAT's deterministic clock for
-    one worker (reproducible runs stop on it), on the wall clock otherwise."""
-    if status == cp_model.OPTIMAL or status == cp_model.INFEASIBLE:
-        return False
-    p = solver.parameters
-    if workers <= 1:
-        used = solver.response_proto.deterministic_time / max(p.max_deterministic_time, 1e-9)
-    else:
-        used = solver.wall_time / max(p.max_time_in_seconds, 1e-9)
-    return used < INTERRUPTED_BEFORE
+def stop_searching() -> None:
+    """From any thread: the running search stops and every later one at once (SIGTERM, in
+    scheduler/stopping.py; it also sends SIGINT, but a SIGINT landing in Python code before
+    the search began was seen to be lost)."""
+    _ending.set()
+
+
+def allow_searching() -> None:
+    """Undo `stop_searching`: a new command begins in this process."""
+    _ending.clear()
+
+
+def interrupted() -> bool:
+    """Ctrl-C stopped a search since `reset_ctrl_c`, or the process is stopping: stop
+    searching (and keep the best so far, unless the process is stopping)."""
+    return _pressed.is_set() or _ending.is_set()

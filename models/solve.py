@@ -5,8 +5,7 @@ Steps: availability grids -> meeting and panel options (items impossible on thei
 smallest clashing set) -> full model -> greedy schedule as a complete hint -> CP-SAT ->
 concrete tables. A second phase (models/compact_days/) then re-times the chosen meetings
 for compact days (fewest breaks, then idle slots) without changing which ones. Ctrl-C stops
-the search and keeps the best schedule found (CP-SAT's own SIGINT handling,
-`catch_sigint_signal`).
+the search and keeps the best schedule found (models/cpsat.py `ctrl_c_stops`).
 """
 
 from __future__ import annotations
@@ -26,13 +25,14 @@ from models.compact_days.search import CompactDays, CompactProgress, compact_day
 from models.cpsat import interrupted
 from models.domain import Event, PanelRun, Schedule, SolveStats
 from models.errors import Infeasible
-from models.meetings.bound import phase1_bound
+from models.meetings.bound import phase1_bound, relaxed_optimum
 from models.meetings.explain import clashing_set
 from models.meetings.greedy import greedy
 from models.meetings.hint import complete_hint, set_hint
 from models.meetings.keep_previous import KeepPrevious, add_keep_previous
 from models.meetings.lns import improve
 from models.meetings.model import Built, build_model, objective_of
+from models.meetings.relaxed_start import relaxed_start
 from models.options.meeting_options import MeetingOptions
 from models.options.panel_options import NO_MODERATOR
 from models.prepared import Prepared, prepare
@@ -48,6 +48,11 @@ WHOLE_SEARCH_MAX = 200_000
 # The LP bound's time at most (and a quarter of the limit): at 8,000 attendees GLOP needed
 # 64 s; cut off at 30 s its duals gave a bound 2.2x the optimum (gap 86 %), optimal 0.46 %.
 BOUND_SECONDS = 150.0
+# The (pair, session) relaxation in integers (bound.relaxed_optimum): a start better than the
+# greedy's and a bound below the LP's; a tenth of the limit at most (it needed 0.3-0.6 s at
+# 60-80 attendees, 2 s at 300).
+RELAXED_SHARE = 0.1
+RELAXED_SECONDS = 10.0
 LARGE_MODEL = 20_000  # variables: above this, presolve is kept cheap (cpsat.solver)
 # Share of the time limit kept for phase 2 (compact days); phase 2 also gets whatever
 # phase 1 leaves when it proves its optimum early. At 0.35, size S (10 s) left phase 2
@@ -92,6 +97,7 @@ def solve(
     its meetings and seats still hold and whether to keep them in place or only prefer them.
     """
     started = time.monotonic()
+    cpsat.reset_ctrl_c()
     prep = prepare(event)
     clash = clashing_set(prep)
     if clash:
@@ -157,12 +163,22 @@ def _meetings(
     kept = add_keep_previous(built, prep, keep) if keep else None
     start = greedy(prep, previous)
     hint = complete_hint(built, start)
+    relaxed = None
+    if previous is None and keep is None:
+        relaxed = relaxed_optimum(prep, min(RELAXED_SHARE * limit, RELAXED_SECONDS))
+    if relaxed is not None:
+        other = relaxed_start(prep, relaxed)
+        other_hint = complete_hint(built, other)
+        if objective_of(built, other_hint) > objective_of(built, hint):
+            start, hint = other, other_hint
     if kept is not None:
         kept.complete(hint)
     set_hint(built, hint)
     start_objective = objective_of(built, hint)
     build_seconds = time.monotonic() - started
     ceiling = _ceiling(prep, keep, limit)
+    if relaxed is not None:  # both valid: the integer one is usually lower
+        ceiling = relaxed.bound if ceiling is None else min(ceiling, float(relaxed.bound))
     left = max(limit * (1 - COMPACT_SHARE) - (time.monotonic() - started), 0.5)
     phase1_end = time.monotonic() + left
     counted = [0]  # solutions reported so far, so the LNS numbers on from CP-SAT's
@@ -185,7 +201,7 @@ def _meetings(
         stats_status = solver.status_name(status)
     else:  # no solution in time: the greedy schedule keeps every hard rule
         values, objective, bound, stats_status = hint, objective_of(built, hint), ceiling, "GREEDY"
-    stopped = solver is not None and interrupted(solver, status, workers)
+    stopped = solver is not None and interrupted()
     if status != cp_model.OPTIMAL and not stopped and (bound is None or objective < bound):
         # CP-SAT's own search rarely improved the greedy start on hundreds of attendees;
         # small neighbourhoods re-planned one at a time do (models/meetings/lns.py).

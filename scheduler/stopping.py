@@ -41,6 +41,10 @@ def sigterm_stops():
     # Threads started inside (CP-SAT's, the writer pool's) inherit the blocked mask, so the
     # signal waits for the watcher whichever thread the kernel would have picked.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    # Here, not at the top: writer processes import this module and need no solver.
+    from models.cpsat import allow_searching
+
+    allow_searching()
     if _watcher is None or not _watcher.is_alive():
         _watcher = threading.Thread(target=_watch, name="sigterm-watcher", daemon=True)
         _watcher.start()
@@ -89,5 +93,8 @@ def _watch() -> None:
     while True:  # one watcher serves every command of this process
         signal.sigwait({signal.SIGTERM})
         _terminated.set()
+        from models.cpsat import stop_searching
+
+        stop_searching()
         stop_children()
         signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)

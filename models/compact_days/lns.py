@@ -83,7 +83,7 @@ def retime(
         status = solver.solve(sub.model)
         rounds += 1
         spent += solver.response_proto.deterministic_time
-        if interrupted(solver, status, workers):
+        if interrupted():
             return _rows(best, lit_rows, lit_var), True
         size = int(size * 1.2) if status == cp_model.OPTIMAL else max(100, int(size / 1.3))
         if solved(status):

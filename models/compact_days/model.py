@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from models import rules
+from models import cpsat, rules
 from models.choice import Choice
 from models.options.meeting_options import NO_PIN, POOL
 from models.options.panel_options import NO_MODERATOR, PanelOptions
@@ -304,10 +304,7 @@ class CompactModel:
         if not ends:
             return 0, 0.0
         sub.minimize(sum(ends))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_deterministic_time = seconds * 0.1
-        solver.parameters.max_time_in_seconds = seconds
+        solver = cpsat.solver(seconds, 1, 0)
         status = solver.solve(sub)
         spent = solver.response_proto.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -233,7 +233,7 @@ def _lowest_breaks(phase: CompactModel, seconds: float) -> dict[int, int]:
     budget = seconds * LOWEST_DETERMINISTIC_PER_SECOND  # deterministic: runs repeat
     low: dict[int, int] = {}
     for who in sorted(phase.attendee_gaps):
-        if budget <= 0:
+        if budget <= 0 or interrupted():
             break
         if phase.attendee_gaps[who]:
             low[who], spent = phase.lowest_breaks(who)
@@ -260,7 +260,7 @@ def _solve(model, objective, seconds: float, workers: int, seed: int, callback):
 class _Clock:
     """Seconds used by phase 2's solves: wall time, or with one worker CP-SAT's
     deterministic time in the same units, so that one-worker runs repeat themselves. Also
-    notices Ctrl-C: a solve that ended unproven well before its limit was interrupted."""
+    notes whether Ctrl-C stopped a solve (models/cpsat.py)."""
 
     def __init__(self, workers: int, started: float):
         self.workers = workers
@@ -276,7 +276,7 @@ class _Clock:
     def spend(self, solver: cp_model.CpSolver, status) -> None:
         if self.deterministic:
             self.spent += solver.response_proto.deterministic_time / DETERMINISTIC_PER_SECOND
-        self.stopped = self.stopped or interrupted(solver, status, self.workers)
+        self.stopped = self.stopped or interrupted()
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):

@@ -12,6 +12,8 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
+from models import cpsat
+from models.cpsat import interrupted
 from models.meetings.model import build_model
 from models.options.meeting_options import NO_PIN
 from models.prepared import Prepared
@@ -41,15 +43,14 @@ def clashing_set(prep: Prepared) -> tuple[str, ...]:
 
 
 def _solver() -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = _TIME_LIMIT
-    return solver
+    return cpsat.solver(_TIME_LIMIT, 1, 0)
 
 
 def _feasible(solver: cp_model.CpSolver, model: cp_model.CpModel, assumed: list) -> bool:
     model.clear_assumptions()
     model.add_assumptions(assumed)
     status = solver.solve(model)
+    if interrupted():  # before the search: Ctrl-C means stop, as anywhere else there
+        raise KeyboardInterrupt
     # UNKNOWN (time out) counts as feasible: never blame a pin we could not prove guilty.
     return status != cp_model.INFEASIBLE

@@ -112,7 +112,7 @@ def improve(
         shortest = took if rounds == 0 else min(shortest, took)
         rounds += 1
         spent += solver.response_proto.deterministic_time
-        if interrupted(solver, status, workers):  # Ctrl-C: the one rule of models/cpsat.py
+        if interrupted():  # Ctrl-C: the one rule of models/cpsat.py
             return Improved(best, value, rounds, better, True)
         if status == cp_model.OPTIMAL:
             size = int(size * 1.2)

@@ -6,8 +6,8 @@ plan -> write), records progress into the run's row as the solver reports it, an
 output folder `runs/<id>/out/` plus `result.pickle` (event, schedule, changes) for the pages.
 
 Stop: the organiser's Stop sets `stop_requested`; a watcher thread here then sends this
-process SIGINT every half second until the search has returned. CP-SAT catches SIGINT and
-returns its best schedule (models/cpsat.py `catch_sigint_signal`); between searches our own
+process SIGINT every half second until the search has returned. A running search stops and
+returns its best schedule (models/cpsat.py `ctrl_c_stops`); between searches our own
 handler only notes it, so Python code is never torn by a KeyboardInterrupt and every later
 search stops at once. The schedule found so far is then written like any other.
 """
