@@ -302,7 +302,7 @@ def render(
             f"{seed}` (popularity skewed, part-time attendees, hosts, panels, varied caps).",
             "",
             "| size | attendees | requests | candidate pairs | slots | tables | panels "
-            "| generation (s) | solver limit (s) |",
+            "| generation (s) | time limit, whole command (s) |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
         lines += [size_rows[s] for s in _size_order(size_rows)]
@@ -395,7 +395,7 @@ def _size_table(r: SizeResult, *, repeats: int, measured: str) -> list[str]:
     lines = [
         f"### {r.size} ({how_many})",
         "",
-        f"Measured {measured}, solver limit {r.time_limit:g} s.",
+        f"Measured {measured}, time limit {r.time_limit:g} s for the whole command.",
         "",
         "| figure | sigmeet | baseline | sigmeet / baseline |",
         "|---|---|---|---|",

@@ -122,7 +122,8 @@ def check(input_file: Path, schedule_file: Path) -> None:
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=0.5),
-    help="Seconds to search for a better schedule [default: by event size, 10-300 s].",
+    help="Seconds for the whole command: reading, searching and writing the outputs "
+    "[default: by event size, 10-300 s].",
 )
 @click.option(
     "--workers",
@@ -202,15 +203,17 @@ def _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_fi
     event = result.event
     replan = _replan_or_exit(event, previous_file, keep) if previous_file else None
     options = pipeline.SolveOptions(time_limit, workers, seed)
+    limit = options.limit_for(event)
+    budget = search_budget(limit, time.monotonic() - begun, len(event.attendees))
     click.echo(
         f"Scheduling {event.settings.name}: {len(event.attendees)} attendees, "
         f"{len(event.candidates)} candidate pairs, {len(event.slots)} slots, "
-        f"{len(event.tables)} tables; searching up to {options.limit_for(event):g} s with "
-        f"{workers} worker(s), seed {seed} (Ctrl-C stops and keeps the best so far).",
+        f"{len(event.tables)} tables; searching up to {budget:.0f} s of the {limit:g} s limit "
+        f"(reading and writing count too) with {workers} worker(s), seed {seed} "
+        "(Ctrl-C stops and keeps the best so far).",
         err=True,
     )
-    printer = ProgressPrinter(options.limit_for(event))
-    budget = search_budget(options.limit_for(event), time.monotonic() - begun, len(event.attendees))
+    printer = ProgressPrinter(budget)  # the bar fills as the search ends
     try:
         planned = pipeline.plan(
             event, replace(options, time_limit=budget), replan=replan, progress=printer
