@@ -34,18 +34,32 @@ def greedy(prep: Prepared, previous: Schedule | None = None) -> Choice:
         state.take(int(i))
     options, seats = _panels(event, po, state, previous)
 
-    pair = rows["pair"].to_numpy()
-    value = rows["value"].to_numpy()
-    slot = rows["slot"].to_numpy()
     free = np.flatnonzero(pin == NO_PIN)
+    if previous is not None:
+        pair, slot = rows["pair"].to_numpy(), rows["slot"].to_numpy()
+        by_pair: dict[int, list[int]] = {}
+        for i in free[np.lexsort((slot[free], pair[free]))]:
+            by_pair.setdefault(int(pair[i]), []).append(int(i))
+        earlier = _previous_rows(event, mo, previous, by_pair)
+        for p in sorted(earlier):
+            if state.fits(earlier[p]):
+                state.take(earlier[p])
+    _place(prep, state, free)
+    return Choice(tuple(sorted(state.taken)), tuple(options), tuple(sorted(seats)))
+
+
+def _place(prep: Prepared, state: _State, rows_: np.ndarray) -> None:
+    """Book meetings from option rows `rows_`, pairs not met yet: pairs by their current
+    worth (priority value plus what the meeting adds to fairness and minimum targets,
+    re-evaluated as attendees fill up), each at the free slot that best joins the two
+    attendees' existing activities (earliest on ties)."""
+    event, rows = prep.event, prep.mo.rows
+    pair, value, slot = (rows[c].to_numpy() for c in ("pair", "value", "slot"))
+    met = {int(pair[i]) for i in state.taken}
     by_pair: dict[int, list[int]] = {}
-    for i in free[np.lexsort((slot[free], pair[free]))]:
-        by_pair.setdefault(int(pair[i]), []).append(int(i))
-    earlier = _previous_rows(event, mo, previous, by_pair)
-    for p in sorted(earlier):
-        if state.fits(earlier[p]):
-            state.take(earlier[p])
-            del by_pair[p]
+    for i in rows_[np.lexsort((slot[rows_], pair[rows_]))]:
+        if int(pair[i]) not in met:
+            by_pair.setdefault(int(pair[i]), []).append(int(i))
     targets = np.array([x.min_meetings or 0 for x in event.attendees])
 
     def worth(p: int) -> int:
@@ -67,15 +81,9 @@ def greedy(prep: Prepared, previous: Schedule | None = None) -> Choice:
         if now < -key:
             heapq.heappush(heap, (-now, p))
             continue
-        best, best_score = None, None
-        for i in by_pair[p]:
-            if state.fits(i):
-                score = state.day_cost(i)
-                if best_score is None or score < best_score:
-                    best, best_score = i, score
-        if best is not None:
-            state.take(best)
-    return Choice(tuple(sorted(state.taken)), tuple(options), tuple(sorted(seats)))
+        fits = [i for i in by_pair[p] if state.fits(i)]
+        if fits:
+            state.take(min(fits, key=state.day_cost))  # the first of the best: earliest
 
 
 def _previous_rows(event, mo, previous, by_pair) -> dict[int, int]:

@@ -10,15 +10,12 @@ from it, phase 1 ended at gap 0.14-0.18 % instead of 0.5-0.7 % (S at 10 s, M at 
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 
-from models import weights
 from models.choice import Choice
 from models.domain import PanelRun, Schedule
 from models.meetings.bound import RelaxedOptimum
-from models.meetings.greedy import _panels, _State
+from models.meetings.greedy import _panels, _place, _State
 from models.options.meeting_options import NO_PIN
 from models.options.panel_options import NO_MODERATOR
 from models.prepared import Prepared
@@ -46,38 +43,3 @@ def relaxed_start(prep: Prepared, relaxed: RelaxedOptimum) -> Choice:
     _place(prep, state, np.flatnonzero(free & relaxed.meets))
     _place(prep, state, np.flatnonzero(free))
     return Choice(tuple(sorted(state.taken)), tuple(options), tuple(sorted(seats)))
-
-
-def _place(prep: Prepared, state: _State, rows_: np.ndarray) -> None:
-    """The greedy's meeting loop (greedy.greedy) over option rows `rows_`, pairs not met yet:
-    pairs by their current worth (priority, plus what the meeting adds to fairness and
-    targets), each at the free slot that best joins the two attendees' activities."""
-    event, rows = prep.event, prep.mo.rows
-    pair, value, slot = (rows[c].to_numpy() for c in ("pair", "value", "slot"))
-    met = {int(pair[i]) for i in state.taken}
-    by_pair: dict[int, list[int]] = {}
-    for i in rows_[np.lexsort((slot[rows_], pair[rows_]))]:
-        if int(pair[i]) not in met:
-            by_pair.setdefault(int(pair[i]), []).append(int(i))
-    targets = np.array([x.min_meetings or 0 for x in event.attendees])
-
-    def worth(p: int) -> int:
-        i = by_pair[p][0]
-        total = int(value[i])
-        for who in (state.a[i], state.b[i]):
-            k = state.count[who]
-            total += weights.FAIRNESS[k] if k < len(weights.FAIRNESS) else 0
-            total += weights.MIN_MEETINGS_SHORTFALL if k < targets[who] else 0
-        return total
-
-    heap = [(-worth(p), p) for p in sorted(by_pair)]
-    heapq.heapify(heap)
-    while heap:
-        key, p = heapq.heappop(heap)
-        now = worth(p)
-        if now < -key:
-            heapq.heappush(heap, (-now, p))
-            continue
-        fits = [i for i in by_pair[p] if state.fits(i)]
-        if fits:
-            state.take(min(fits, key=state.day_cost))
