@@ -1,6 +1,6 @@
 """Write the output files of a large event in several processes at once.
 
-A 16,000-attendee event means 48,000 agenda files, each costing openpyxl, icalendar or
+A 16,000-attendee event means 48,000 agenda files, each costing XlsxWriter, icalendar or
 reportlab milliseconds, plus one big schedule workbook and two whole-event PDFs: mostly
 pure-Python CPU work, so threads would not help. The work is cut into independent jobs (the
 schedule workbook, each whole-event PDF, and agendas in chunks of attendees); each job
