@@ -45,6 +45,9 @@ FULL_SEARCH_SHARE = 0.4  # of phase 1's time: CP-SAT on the whole model; the res
 # share of the time) and its presolved copy doubled the memory; LNS rounds over the freed
 # part only found +0.14 % at 1,000 attendees in 45 s.
 WHOLE_SEARCH_MAX = 200_000
+# Phase 1's LNS is skipped with less time left than this: at 8,000 attendees it was started
+# after phase 1's time was up, and reading the model into its arrays alone took 25 s.
+MIN_LNS_SECONDS = 0.5
 # The LP bound's time at most (and a quarter of the limit): at 8,000 attendees GLOP needed
 # 64 s; cut off at 30 s its duals gave a bound 2.2x the optimum (gap 86 %), optimal 0.46 %.
 # At 16,000 it needed 415 s on a loaded machine (optimal: gap 0.54 %; cut at 150 s: 87.8 %),
@@ -166,7 +169,10 @@ def _meetings(
     start = greedy(prep, previous)
     hint = complete_hint(built, start)
     relaxed = None
-    if previous is None and keep is None:
+    # Not on large models: at 8,000 attendees it took 38 s and found nothing in its 10 s (at
+    # 1,000 its start did not beat the greedy's).
+    small = len(built.model.proto.variables) <= WHOLE_SEARCH_MAX
+    if previous is None and keep is None and small:
         relaxed = relaxed_optimum(prep, min(RELAXED_SHARE * limit, RELAXED_SECONDS))
     if relaxed is not None:
         other = relaxed_start(prep, relaxed)
@@ -204,7 +210,13 @@ def _meetings(
     else:  # no solution in time: the greedy schedule keeps every hard rule
         values, objective, bound, stats_status = hint, objective_of(built, hint), ceiling, "GREEDY"
     stopped = solver is not None and interrupted()
-    if status != cp_model.OPTIMAL and not stopped and (bound is None or objective < bound):
+    lns_seconds = phase1_end - time.monotonic()
+    if (
+        status != cp_model.OPTIMAL
+        and not stopped
+        and (bound is None or objective < bound)
+        and lns_seconds >= MIN_LNS_SECONDS
+    ):
         # CP-SAT's own search rarely improved the greedy start on hundreds of attendees;
         # small neighbourhoods re-planned one at a time do (models/meetings/lns.py).
         def better(value: float, n: int) -> None:
@@ -213,7 +225,7 @@ def _meetings(
                 progress(Progress(value, bound, _gap(value, bound), elapsed, counted[0] + n))
 
         found = improve(
-            built, prep, values, objective, seconds=phase1_end - time.monotonic(),
+            built, prep, values, objective, seconds=lns_seconds,
             workers=workers, seed=seed, on_better=better if bound is not None else None,
         )  # fmt: skip
         stopped = found.interrupted
