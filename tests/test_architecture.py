@@ -48,7 +48,21 @@ def offences(tree: ast.AST) -> list[str]:
 @pytest.mark.parametrize("path", core_modules(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_core_module_imports_no_application_and_does_no_io(path: Path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    assert offences(tree) == []
+    found = offences(tree)
+    if path.name == "cpsat.py" and path.parent.name == "models":
+        # Ctrl-C wakes a thread through a pipe of its own (signal.set_wakeup_fd): no file is
+        # read or written, and nothing else of `os` may be used there.
+        used = {n.attr for n in ast.walk(tree) if _is_os_attribute(n)}
+        assert used <= SIGNAL_PIPE, used - SIGNAL_PIPE
+        found.remove("imports os")
+    assert found == []
+
+
+SIGNAL_PIPE = {"pipe", "read", "close", "set_blocking"}
+
+
+def _is_os_attribute(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and getattr(node.value, "id", None) == "os"
 
 
 @pytest.mark.parametrize(
