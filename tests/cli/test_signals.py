@@ -47,7 +47,8 @@ class Command:
             text=True,
         )
         self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         for line in self.proc.stdout:
@@ -84,6 +85,7 @@ class Command:
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline and any(_alive(p) for p in started_by_it):
             time.sleep(0.05)
+        self.reader.join(timeout=5)  # its last lines: the command's final message
         return code, took, {p for p in started_by_it if _alive(p)}
 
 
