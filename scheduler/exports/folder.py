@@ -90,12 +90,6 @@ def write_outputs(
     """
     out_dir = Path(out_dir)
     refuse_unless_forced(out_dir, force)
-    if threading.current_thread() is threading.main_thread():
-        # The clean-up below needs Ctrl-C (and the SIGINT a SIGTERM becomes) to raise
-        # KeyboardInterrupt. After phase 2's LNS rounds SIGINT was found at its default
-        # action (cause not found yet: models/cpsat.py restores it after every solve), and
-        # a stop while writing killed the command on the spot, leaving this folder behind.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
     input_path = Path(input_path)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-incomplete-", dir=out_dir.parent))
