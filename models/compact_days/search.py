@@ -103,7 +103,7 @@ def compact_days(
 
     def run(objective, seconds: float, callback=None, model=phase.model):
         solver, status = _solve(model, objective, seconds, workers, seed, callback)
-        clock.spend(solver, status)
+        clock.spend(solver)
         return solver, status
 
     # Per attendee, the fewest breaks their own meetings allow (a tiny model each): a lower
@@ -273,7 +273,7 @@ class _Clock:
     def used(self) -> float:
         return self.spent if self.deterministic else time.monotonic() - self.started
 
-    def spend(self, solver: cp_model.CpSolver, status) -> None:
+    def spend(self, solver: cp_model.CpSolver) -> None:
         if self.deterministic:
             self.spent += solver.response_proto.deterministic_time / DETERMINISTIC_PER_SECOND
         self.stopped = self.stopped or interrupted()

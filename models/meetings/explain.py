@@ -13,7 +13,6 @@ from dataclasses import replace
 from ortools.sat.python import cp_model
 
 from models import cpsat
-from models.cpsat import interrupted
 from models.meetings.model import build_model
 from models.options.meeting_options import NO_PIN
 from models.prepared import Prepared
@@ -50,7 +49,7 @@ def _feasible(solver: cp_model.CpSolver, model: cp_model.CpModel, assumed: list)
     model.clear_assumptions()
     model.add_assumptions(assumed)
     status = solver.solve(model)
-    if interrupted():  # before the search: Ctrl-C means stop, as anywhere else there
+    if cpsat.interrupted():  # before the search: Ctrl-C means stop, as anywhere else there
         raise KeyboardInterrupt
     # UNKNOWN (time out) counts as feasible: never blame a pin we could not prove guilty.
     return status != cp_model.INFEASIBLE
