@@ -227,6 +227,7 @@ def _meetings(
         found = improve(
             built, prep, values, objective, seconds=lns_seconds,
             workers=workers, seed=seed, on_better=better if bound is not None else None,
+            ceiling=bound,
         )  # fmt: skip
         stopped = found.interrupted
         if found.improvements:

@@ -60,8 +60,10 @@ def improve(
     workers: int = 2,
     seed: int = 0,
     on_better: Callable[[float, int], None] | None = None,
+    ceiling: float | None = None,
 ) -> Improved:
-    """Improve the complete feasible assignment `values` (objective `objective`) for `seconds`."""
+    """Improve the complete feasible assignment `values` (objective `objective`) for `seconds`,
+    or until it reaches `ceiling` (a proven upper bound: nothing is left to find)."""
     started = time.monotonic()
     rng = np.random.default_rng(seed)
     rows, po = prep.mo.rows, prep.po
@@ -86,7 +88,7 @@ def improve(
     shortest = 0.0  # no round took less (loading the copy cannot be cut short)
     if len(people) == 0:
         return Improved(best, value, 0, 0, False)
-    while True:
+    while ceiling is None or value < ceiling - 1e-6:
         left = seconds - (time.monotonic() - started)
         if workers <= 1:  # deterministic clock only; five times the wall limit as a safety net
             left = min((budget - spent) / DETERMINISTIC_PER_SECOND, 4 * seconds + left)
