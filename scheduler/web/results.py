@@ -18,7 +18,7 @@ from pathlib import Path
 
 from models.domain import Attendee, Change, Event, Schedule
 from scheduler.exports.agendas.bundle import plan_agenda_files
-from scheduler.exports.agendas.ics import calendar_for, event_timezone
+from scheduler.exports.agendas.ics import calendar_ics, event_timezone
 from scheduler.exports.agendas.items import MEETING, activities_by_attendee
 from scheduler.exports.agendas.versions import CalendarVersions
 from scheduler.exports.folder import file_sha256, input_stamp
@@ -205,7 +205,7 @@ def publication(
 ) -> dict[str, tuple[dict, bytes]]:
     """Each attendee's published agenda and calendar feed for this run.
 
-    The feed is made by `calendar_for`, the same function that writes the agenda .ics files,
+    The feed is made by `calendar_ics`, the same function that writes the agenda .ics files,
     with the attendee's previously published calendar as its versions: entries that moved get
     a higher SEQUENCE, entries that are gone stay CANCELLED, so a subscribed calendar follows
     every re-plan. A first publication starts from the run's own .ics files (which on a
@@ -233,7 +233,7 @@ def publication(
         elif ident in files:
             path = out_dir / files[ident][1]
             versions = _versions(path.read_bytes()) if path.is_file() else versions
-        cal = calendar_for(
+        ics = calendar_ics(
             event, person, items.get(ident, []), dtstamp=stamp, versions=versions, timezone=zone
         )
         agenda = {
@@ -245,7 +245,7 @@ def publication(
             "items": data.get(ident, []),
             "published": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-        out[ident] = (agenda, cal.to_ical())
+        out[ident] = (agenda, ics)
     return out
 
 
