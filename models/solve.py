@@ -117,9 +117,11 @@ def solve(
     meetings_proven = stats_status == "OPTIMAL"
     outcome = None
     if not stopped:
+        seconds = max(limit - (time.monotonic() - started), 0.5)
+        if workers <= 1:  # reproducible: phase 2's share of the limit, not what the clock left
+            seconds = COMPACT_SHARE * limit
         outcome = _compact(
-            prep, choice, objective, keep,
-            max(limit - (time.monotonic() - started), 0.5), workers, seed, progress,
+            prep, choice, objective, keep, seconds, workers, seed, progress,
             time.monotonic() - started,
         )  # fmt: skip
         choice = outcome.choice

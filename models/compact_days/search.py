@@ -35,6 +35,10 @@ ONE_BLOCK_MIN_SECONDS = 10.0  # the gapless search took 1.4-6 s when it succeede
 # prove the research events (at most 302 meetings); on 300 attendees (770 meetings, 30 s)
 # they left 722 breaks where the rounds left 679, and at 1,000 attendees 3,691 against 3,417.
 WHOLE_MODEL_MEETINGS = 400
+# With less time than this phase 2 is LNS rounds on any event: the stages found nearly nothing
+# in 1-4 s on the research events (forum-13crafb 164 -> 151 breaks, ticf-13crafb 125 -> 125)
+# nor on 58 attendees (174 -> 174 in 4 s, where the rounds reached 154 in 3 s).
+STAGES_MIN_SECONDS = 10.0
 PHASE2_SUBSOLVERS = ("no_lp", "core")
 PROBE_SUBSOLVERS = ("no_lp", "quick_restart_no_lp")
 PROBE_SHARE = (
@@ -116,7 +120,8 @@ def compact_days(
     phase.hint(choice.meetings)
     found, best_breaks = tuple(choice.meetings), before_breaks
     settled = low >= before_breaks  # the phase-1 timing already has the fewest breaks
-    if (not small or len(choice.meetings) > WHOLE_MODEL_MEETINGS) and not settled:
+    rounds = not small or len(choice.meetings) > WHOLE_MODEL_MEETINGS
+    if (rounds or time_limit < STAGES_MIN_SECONDS) and not settled:
         found, stopped = retime(
             phase, found, seconds=time_limit - clock.used, workers=workers, seed=seed,
             on_better=reporter.offer_rows if reporter else None,
