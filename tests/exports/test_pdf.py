@@ -134,3 +134,29 @@ def test_a_long_day_still_fits_one_page(tmp_path):
     (page,) = PdfReader(path).pages
     text = page.extract_text()
     assert all(f"{event.slots[m.slot].start:%H:%M}–" in text for m in meetings)
+
+
+def test_reused_font_subsets_write_what_reportlab_writes(out, tmp_path, monkeypatch):
+    """fonts.ReusedSubsetFont reuses each subset's objects; the files must stay reportlab's
+    own, byte for byte (also when a reportlab upgrade changes how fonts are embedded)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from scheduler.exports.agendas.items import activities_by_attendee
+    from scheduler.exports.pdf import register_fonts, write_agendas_pdf
+    from scheduler.exports.pdf.fonts import find_font_files
+
+    event, _ = out
+    activities = activities_by_attendee(event, demo_schedule(event))
+
+    def written(name: str) -> bytes:
+        path = tmp_path / name
+        write_agendas_pdf(path, event, activities)
+        return path.read_bytes()
+
+    regular, bold = register_fonts()
+    reused = [written(f"reused{i}.pdf") for i in range(2)]  # the second from the cache
+    files = find_font_files()
+    for name, path in ((regular, files.regular), (bold, files.bold)):
+        monkeypatch.setitem(pdfmetrics._fonts, name, TTFont(name, str(path)))
+    assert reused == [written("reportlab.pdf")] * 2

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 FONT_ENV = "SIGMEET_PDF_FONT"
 BOLD_ENV = "SIGMEET_PDF_FONT_BOLD"
@@ -81,56 +81,104 @@ def _matplotlib_fonts() -> tuple[str, ...]:
     )
 
 
-class ReusedSubsetFace(TTFontFace):
-    """A font face that makes and deflates each distinct subset once per process.
+class ReusedSubsetFont(TTFont):
+    """A TrueType font whose PDF objects for each distinct subset are made once per process.
 
-    Every PDF embeds its own subset of the font: reportlab rebuilt and deflated it for each
-    file (~1.8 ms a font, 40 % of a one-page agenda's time), yet most agendas hold the same
-    letters in the same order (ASCII is always in subset 0, accented letters follow in the
-    order they first appear), so their subsets are byte for byte the same. The PDF written
-    is the same as reportlab's own."""
+    Every PDF embeds its own subset of the font: reportlab rebuilt, serialised and deflated
+    it for each file (the font program, its widths and its ToUnicode map: ~2.5 ms a font,
+    half a one-page agenda's time), yet most agendas hold the same letters in the same
+    order (ASCII is always in subset 0, other letters follow in the order they first
+    appear), so their subsets are byte for byte the same. This is reportlab's
+    `TTFont.addObjects` with those parts reused; the PDF is the same as reportlab's own
+    (tests/exports/test_pdf.py compares them)."""
+
+    def addObjects(self, doc):  # noqa: N802 - reportlab's name
+        if not doc.compression:
+            return super().addObjects(doc)
+        state = self._assignState(doc)
+        state.frozen = 1
+        fonts = doc.idToObject["BasicFonts"].dict
+        for n, subset in enumerate(state.subsets):
+            internal = self.getSubsetInternalName(n, doc)[1:]
+            parts = self._parts(n, tuple(subset))
+            font = pdfdoc.PDFTrueTypeFont()
+            font.__Comment__ = f"Font {self.fontName} subset {n}"
+            font.Name = internal
+            font.BaseFont = parts.base_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = parts.widths
+            cmap = _deflated(parts.cmap)
+            font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + parts.base_name)
+            program = _deflated(parts.program)
+            program.dictionary["Length1"] = parts.program_length
+            font.FontDescriptor = self._descriptor(doc, parts.base_name, program)
+            doc.Reference(font, internal)
+            fonts[internal] = font
+        del self.state[doc]
 
     @lru_cache(maxsize=64)  # noqa: B019 - fonts live as long as the process
-    def packed_subset(self, subset: tuple[int, ...]) -> tuple[int, bytes]:
-        """The subset font's length and its deflated bytes."""
-        raw = self.makeSubset(subset)
-        return len(raw), zlib.compress(raw)
+    def _parts(self, n: int, subset: tuple[int, ...]) -> SubsetParts:
+        face = self.face
+        name = b"".join((ttfonts.SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+        program = face.makeSubset(subset)
+        return SubsetParts(
+            base_name=name,
+            widths=Formatted(pdfdoc.PDFArray(map(face.getCharWidth, subset)).format(None)),
+            cmap=zlib.compress(ttfonts.makeToUnicodeCMap(name, subset).encode("utf8")),
+            program=zlib.compress(program),
+            program_length=len(program),
+        )
 
-    def addSubsetObjects(self, doc, fontname, subset):  # noqa: N802 - reportlab's name
-        if not doc.compression:
-            return super().addSubsetObjects(doc, fontname, subset)
-        length, packed = self.packed_subset(tuple(subset))
-        font_file = pdfdoc.PDFStream(content=packed)
-        font_file.dictionary["Length1"] = length
-        # Already deflated: a Filter entry tells the stream not to deflate it again.
-        font_file.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
-        ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
-        return self._descriptor(doc, fontname, ref)
-
-    def _descriptor(self, doc, fontname, font_file_ref):
-        flags = (self.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
+    def _descriptor(self, doc, name: str, program: pdfdoc.PDFStream):
+        """The FontDescriptor of reportlab's `TTFontFace.addSubsetObjects`."""
+        face = self.face
+        program_ref = doc.Reference(program, f"fontFile:{face.filename}({name})")
         descriptor = pdfdoc.PDFDictionary(
             {
                 "Type": "/FontDescriptor",
-                "Ascent": self.ascent,
-                "CapHeight": self.capHeight,
-                "Descent": self.descent,
-                "Flags": flags,
-                "FontBBox": pdfdoc.PDFArray(self.bbox),
-                "FontName": pdfdoc.PDFName(fontname),
-                "ItalicAngle": self.italicAngle,
-                "StemV": self.stemV,
-                "FontFile2": font_file_ref,
-                "MissingWidth": self.defaultWidth,
+                "Ascent": face.ascent,
+                "CapHeight": face.capHeight,
+                "Descent": face.descent,
+                "Flags": (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC,
+                "FontBBox": pdfdoc.PDFArray(face.bbox),
+                "FontName": pdfdoc.PDFName(name),
+                "ItalicAngle": face.italicAngle,
+                "StemV": face.stemV,
+                "FontFile2": program_ref,
+                "MissingWidth": face.defaultWidth,
             }
         )
-        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+        return doc.Reference(descriptor, "fontDescriptor:" + name)
 
 
-def _font(name: str, path: Path) -> TTFont:
-    font = TTFont(name, str(path))
-    font.face.__class__ = ReusedSubsetFace  # the face reportlab loaded, with the cache
-    return font
+@dataclass(frozen=True)
+class SubsetParts:
+    """What a subset's PDF objects hold, ready to write."""
+
+    base_name: str  # e.g. AAAAAA+DejaVuSans
+    widths: Formatted
+    cmap: bytes  # deflated ToUnicode CMap
+    program: bytes  # deflated subset font
+    program_length: int
+
+
+class Formatted(pdfdoc.PDFObject):
+    """A PDF value serialised once (a subset's widths are the same in every file)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document) -> bytes:
+        return self.data
+
+
+def _deflated(data: bytes) -> pdfdoc.PDFStream:
+    """A stream of already deflated bytes (the Filter entry keeps reportlab from deflating
+    them again)."""
+    stream = pdfdoc.PDFStream(content=data)
+    stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+    return stream
 
 
 @cache
@@ -143,8 +191,8 @@ def register_fonts() -> tuple[str, str]:
     if files is None:
         raise FontMissing(f"No Unicode font for the PDFs was found: {INSTALL_HINT}.")
     try:
-        pdfmetrics.registerFont(_font(REGULAR, files.regular))
-        pdfmetrics.registerFont(_font(BOLD, files.bold))
+        pdfmetrics.registerFont(ReusedSubsetFont(REGULAR, str(files.regular)))
+        pdfmetrics.registerFont(ReusedSubsetFont(BOLD, str(files.bold)))
     except (TTFError, OSError) as exc:
         raise FontMissing(
             f"The PDF font {files.regular} cannot be used ({exc}): {INSTALL_HINT}."
