@@ -15,9 +15,10 @@ schedule that keeps the hard rules gives a point of this LP with the same object
     exceed k);
   - fairness g[a, k] in [0, 1] with sum_k g[a, k] <= meetings of a (at least as many levels
     as the model has, which can only raise the LP), shortfall >= target - meetings;
-  - panels: one option each, seats only at the chosen option, seats <= room.
-Rules left out (panel rooms, panel overlaps, table details) only enlarge the LP. So the LP
-optimum is >= the best schedule's objective.
+  - panels: one option each, seats only at the chosen option, seats <= room; at most one
+    of an attendee's panels, and of a room's, at any moment (H1, H14);
+Rules left out (meetings' slots within a session, table details) only enlarge the LP. So
+the LP optimum is >= the best schedule's objective.
 
 We also do not trust the LP solver's optimum (floating point, time limits). For any row
 multipliers y, weak duality gives a lower bound on the minimised objective c.x:
@@ -179,6 +180,10 @@ def _relaxation(prep: Prepared) -> _Lp:
         )
         uniq = np.unique(seat_panel)
         lp.rows(seat_panel, seat, 1.0, -INF, np.maximum(rooms[uniq], 0))
+    cliques = list(_panel_overlaps(event, po, opt, seat))
+    if cliques:
+        key = np.repeat(np.arange(len(cliques)), [len(c) for c in cliques])
+        lp.rows(key, np.concatenate(cliques), 1.0, -INF, 1.0)
 
     # per attendee and session: meetings + panel slots <= slots present
     busy_who, busy_col, busy_group, busy_coef = [who], [ycol], [wgroup], [np.ones(len(ycol))]
@@ -266,6 +271,29 @@ def _panel_users(po: PanelOptions, opt: np.ndarray, seat: np.ndarray):
     yield mods, [opt[i] for _, i in mods]
     seats = [(s.attendee, s.option) for s in po.seats]
     yield seats, list(seat)
+
+
+def _panel_overlaps(event, po: PanelOptions, opt: np.ndarray, seat: np.ndarray):
+    """LP columns of which at most one is true: one attendee's panels (H1) and one room's
+    panels (H14) overlapping in time, per elementary time segment. Without them the example's
+    relaxed optimum seated one attendee at two panels at once, so no schedule realised it."""
+    timed: dict[tuple, list] = {}
+    for users, cols in _panel_users(po, opt, seat):
+        for (w, o), c in zip(users, cols, strict=True):
+            timed.setdefault((0, w), []).append((po.options[o].start, po.options[o].end, c))
+    for i, o in enumerate(po.options):
+        room = event.panels[o.panel].room.strip()
+        if room:
+            timed.setdefault((1, room), []).append((o.start, o.end, opt[i]))
+    for key in sorted(timed):
+        items = timed[key]
+        bounds = sorted({t for start, end, _ in items for t in (start, end)})
+        seen: list[frozenset] = []
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            cover = frozenset(int(c) for start, end, c in items if start < hi and lo < end)
+            if len(cover) > 1 and not any(cover <= done for done in seen):
+                seen.append(cover)
+                yield np.array(sorted(cover), dtype=np.int64)
 
 
 def _glop(lp: _Lp, time_limit: float) -> tuple[np.ndarray, float, str]:

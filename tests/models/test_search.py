@@ -10,14 +10,14 @@ import pytest
 from ortools.sat.python import cp_model
 
 from models.choice import Choice
-from models.meetings.bound import phase1_bound
+from models.meetings.bound import phase1_bound, relaxed_optimum
 from models.meetings.greedy import greedy
 from models.meetings.hint import complete_hint, set_hint
 from models.meetings.lns import improve
 from models.meetings.model import build_model, objective_of
 from models.prepared import prepare
 from models.solve import solve
-from models.weights import FAIRNESS, meeting_value
+from models.weights import FAIRNESS, meeting_value, seat_value
 from scheduler.registration.read import read_workbook
 from tests.helpers.events import (
     DAY,
@@ -113,6 +113,30 @@ def test_bound_sees_that_three_people_cannot_all_meet_in_one_slot(tmp_path):
     found = phase1_bound(prepare(event))
     assert _optimum(event) == one
     assert one <= found.bound <= 1.5 * one
+
+
+def test_bounds_seat_nobody_at_two_panels_at_once(tmp_path):
+    # A chose two panels held at the same time in a session with room for both by slot
+    # count (4 slots, 2 each): without the overlap rows both bounds gave A both seats.
+    event = make_event(
+        tmp_path,
+        attendees=people("A", "B", "C"),
+        requests=wants(("B", "C", 1)),
+        sessions=session_rows(("S1", "09:00", "10:20")),
+        panels=[
+            {"panel": p, "title": p, "room": p, "capacity": 3, "minutes": 40}
+            | {"date": DAY, "start": dt.time(9)}
+            for p in ("P1", "P2")
+        ],
+        choices=[{"attendee": "A", "panel": p, "priority": 5} for p in ("P1", "P2")],
+    )
+    prep = prepare(event)
+    optimum = _optimum(event)
+    assert optimum == seat_value(5) + meeting_value(1, False) + 2 * FAIRNESS[0]
+    relaxed = relaxed_optimum(prep, 5)
+    assert relaxed.proven and relaxed.bound == optimum
+    assert relaxed.seats.sum() == 1
+    assert phase1_bound(prep).bound == optimum
 
 
 def _start_from_nothing(event):
