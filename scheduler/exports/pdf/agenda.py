@@ -16,8 +16,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from reportlab.pdfgen.canvas import Canvas
-
 from models.domain import Attendee, Event
 from scheduler.exports.agendas.items import (
     AWAY,
@@ -37,6 +35,7 @@ from scheduler.exports.pdf.layout import (
     PAGE_H,
     PAGE_W,
     Cell,
+    PageCanvas,
     Row,
     draw_table,
     draw_text,
@@ -111,7 +110,7 @@ def agenda_rows(
 
 
 def draw_agenda_page(
-    c: Canvas,
+    c: PageCanvas,
     event: Event,
     attendee: Attendee,
     timeline: Sequence[AgendaItem],
