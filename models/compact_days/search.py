@@ -35,9 +35,8 @@ ONE_BLOCK_MIN_SECONDS = 10.0  # the gapless search took 1.4-6 s when it succeede
 # prove the research events (at most 302 meetings); on 300 attendees (770 meetings, 30 s)
 # they left 722 breaks where the rounds left 679, and at 1,000 attendees 3,691 against 3,417.
 WHOLE_MODEL_MEETINGS = 400
-# With less time than this phase 2 is LNS rounds on any event: the stages found nearly nothing
-# in 1-4 s on the research events (forum-13crafb 164 -> 151 breaks, ticf-13crafb 125 -> 125)
-# nor on 58 attendees (174 -> 174 in 4 s, where the rounds reached 154 in 3 s).
+# The stages need this long: they found nearly nothing in 1-4 s on the research events
+# (forum-13crafb 164 -> 151 breaks, ticf-13crafb 125 -> 125), where they later prove.
 STAGES_MIN_SECONDS = 10.0
 PHASE2_SUBSOLVERS = ("no_lp", "core")
 PROBE_SUBSOLVERS = ("no_lp", "quick_restart_no_lp")
@@ -120,8 +119,7 @@ def compact_days(
     phase.hint(choice.meetings)
     found, best_breaks = tuple(choice.meetings), before_breaks
     settled = low >= before_breaks  # the phase-1 timing already has the fewest breaks
-    rounds = not small or len(choice.meetings) > WHOLE_MODEL_MEETINGS
-    if (rounds or time_limit < STAGES_MIN_SECONDS) and not settled:
+    if not _by_stages(prep, choice, small, time_limit) and not settled:
         found, stopped = retime(
             phase, found, seconds=time_limit - clock.used, workers=workers, seed=seed,
             on_better=reporter.offer_rows if reporter else None,
@@ -224,6 +222,18 @@ def compact_days(
     return CompactDays(
         new, status_name, penalty, min(bound, penalty), breaks, idle, seconds, low, low >= breaks
     )
+
+
+def _by_stages(prep: Prepared, choice: Choice, small: bool, seconds: float) -> bool:
+    """Whether the whole-model stages, which can prove, beat LNS rounds here: every candidate
+    pair meets (the research events), on a few hundred meetings, with 10 s or more."""
+    # Where only some pairs meet, the rounds won at every limit tried (two seeds each, loaded
+    # machine): the example at 28 s 124-125 breaks against the stages' 147-163, 58 attendees at
+    # 20 s 132-142 against 181-200. On forum-13crafb the rounds reached 78 in 14 s, the stages 9
+    # in the research table (RESULTS.md).
+    everyone = len(choice.meetings) == len(prep.mo.pairs)
+    meetings = len(choice.meetings) <= WHOLE_MODEL_MEETINGS
+    return small and everyone and meetings and seconds >= STAGES_MIN_SECONDS
 
 
 def _breaks_in(model: cp_model.CpModel, phase: CompactModel):
