@@ -262,3 +262,41 @@ def test_perfect_matching_of_meetings_to_a_window():
     assert _perfect_matching([{0, 1}, {0}], {0, 1})
     assert not _perfect_matching([{0}, {0}], {0, 1})
     assert _perfect_matching([{0, 1, 2}, {1}, {1, 2}], {0, 1, 2})
+
+
+def _a_must_break(tmp_path):
+    """The star, with B only early and C only late: A cannot avoid one break."""
+    return _star(
+        tmp_path,
+        8,
+        unavailable=[
+            {"attendee": "B", "date": DAY, "from": "09:20", "to": "11:40"},
+            {"attendee": "C", "date": DAY, "from": "09:00", "to": "11:20"},
+        ],
+    )
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_fewest_breaks_are_found_from_a_poor_start_without_its_hint(tmp_path, workers):
+    # Under 10 s the gapless probe is skipped: stage A alone, which no longer starts from
+    # the phase-1 timing, must still find and prove the fewest breaks.
+    event = _a_must_break(tmp_path)
+    prep = prepare(event)
+    poor = {("A", "B"): 0, ("A", "D"): 2, ("A", "E"): 4, ("A", "C"): 7}
+    start = _choice(event, prep.mo, poor)
+    assert CompactModel(prep, start).measure(start.meetings) == (3, 4)
+    out = compact_days(prep, start, time_limit=5, workers=workers)
+    assert (out.breaks, out.breaks_bound, out.breaks_proven) == (1, 1, True)
+    schedule = _schedule_of(prep, out.choice)
+    assert met(schedule) == set(poor)
+    assert_checked(event, schedule, tmp_path)
+
+
+def test_a_start_at_its_fewest_breaks_keeps_them(tmp_path):
+    # The start already has the one unavoidable break: phase 2 may close idle slots but
+    # never returns more breaks than it was given.
+    event = _a_must_break(tmp_path)
+    prep = prepare(event)
+    start = _choice(event, prep.mo, {("A", "B"): 0, ("A", "D"): 5, ("A", "E"): 6, ("A", "C"): 7})
+    out = compact_days(prep, start, time_limit=5, workers=2)
+    assert (out.breaks, out.idle, out.breaks_proven) == (1, 4, True)

@@ -186,3 +186,16 @@ def test_one_worker_lns_rounds_ending_on_the_deterministic_clock_are_not_ctrl_c(
     found = improve(built, prep, values, objective_of(built, values), seconds=3, workers=1)
     assert not found.interrupted
     assert found.rounds >= 2
+
+
+def test_lns_stops_once_it_reaches_the_proven_bound():
+    # On the research events phase 1 reached its bound at 16 s and searched on to 30 s.
+    event = read_workbook(EXAMPLE).event
+    prep = prepare(event)
+    built = build_model(prep)
+    values = complete_hint(built, greedy(prep))
+    start = objective_of(built, values)
+    at_bound = improve(built, prep, values, start, seconds=3, workers=1, ceiling=start)
+    assert at_bound.rounds == 0 and at_bound.objective == start
+    below = improve(built, prep, values, start, seconds=3, workers=1, ceiling=start + 1e9)
+    assert below.rounds >= 2  # an unreached ceiling does not stop the rounds
