@@ -276,16 +276,16 @@ def _a_must_break(tmp_path):
     )
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_fewest_breaks_are_found_from_a_poor_start_without_its_hint(tmp_path, workers):
-    # Under 10 s the gapless probe is skipped: stage A alone, which no longer starts from
-    # the phase-1 timing, must still find and prove the fewest breaks.
+@pytest.mark.parametrize(("seconds", "workers"), [(5, 2), (12, 1), (12, 2)])
+def test_fewest_breaks_are_found_and_proven_from_a_poor_start(tmp_path, seconds, workers):
+    # Under 10 s by LNS rounds, from 10 s by the whole-model stages (whose fewest-breaks
+    # stage no longer takes the start as its hint): both reach A's one unavoidable break.
     event = _a_must_break(tmp_path)
     prep = prepare(event)
     poor = {("A", "B"): 0, ("A", "D"): 2, ("A", "E"): 4, ("A", "C"): 7}
     start = _choice(event, prep.mo, poor)
     assert CompactModel(prep, start).measure(start.meetings) == (3, 4)
-    out = compact_days(prep, start, time_limit=5, workers=workers)
+    out = compact_days(prep, start, time_limit=seconds, workers=workers)
     assert (out.breaks, out.breaks_bound, out.breaks_proven) == (1, 1, True)
     schedule = _schedule_of(prep, out.choice)
     assert met(schedule) == set(poor)
