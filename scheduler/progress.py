@@ -87,11 +87,14 @@ def final_line(schedule, figures: dict, out_dir) -> str:
     )
 
 
-# Writing the whole folder took 15-28 ms per attendee at 58-3,000 attendees (benchmarks,
-# before schedule.xlsx moved to XlsxWriter) and 200-400 s at 16,000 after it, on a
-# 2-core machine, quiet to loaded; the search gets what the limit leaves.
-WRITE_SECONDS = 0.5
-WRITE_SECONDS_PER_ATTENDEE = 0.02
+# Writing the whole folder, since agenda files reuse what every agenda shares (font subsets,
+# the workbook package, calendar lines), on this 2-core machine: 0.8-1.0 s at 58 attendees
+# (fonts and templates loaded once), 3.1 s at 298 (one process); CPU 10-12 ms per attendee
+# there (was 23-25), ~14 at 16,000 (writers 184 s, measured, and schedule.xlsx ~36 s; was
+# 300-380 s): ~125 s estimated quiet, 321 s measured niced beside other load. The reserve
+# is that with a 1.5x margin for a loaded machine; the search gets the rest.
+WRITE_SECONDS = 1.0
+WRITE_SECONDS_PER_ATTENDEE = 0.013
 MIN_SEARCH_SHARE = 0.5  # the search never gets less than half the limit
 
 
