@@ -1,7 +1,7 @@
 """Write the output files of a large event in several processes at once.
 
-A 16,000-attendee event means 48,000 agenda files, each costing XlsxWriter, icalendar or
-reportlab milliseconds, plus one big schedule workbook and two whole-event PDFs: mostly
+A 16,000-attendee event means 48,000 agenda files, each costing a few milliseconds of
+workbook, calendar or PDF writing, plus one big schedule workbook and two whole-event PDFs: mostly
 pure-Python CPU work, so threads would not help. The work is cut into independent jobs (the
 schedule workbook, each whole-event PDF, and agendas in chunks of attendees); each job
 writes its own files, so the result is the same whatever the number of processes. Small
@@ -39,7 +39,7 @@ from scheduler.stopping import child_started, stop_children
 PARALLEL_FROM = 300
 MAX_WORKERS = 8
 # Several chunks per process even out attendees with long and short agendas, and the last
-# chunks end close together (at BIO 8 per process: ~1,000 attendees, ~20 s each).
+# chunks end close together (at BIO 8 per process: ~1,000 attendees, ~10 s each).
 CHUNKS_PER_WORKER = 8
 
 
