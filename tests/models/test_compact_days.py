@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import pytest
@@ -254,6 +255,62 @@ def test_lowest_breaks_of_an_attendee_come_from_their_own_meetings(tmp_path):
     assert phase.lowest_breaks(index["D"])[0] == 0
     out = compact_days(prep, start, time_limit=10, workers=1)
     assert (out.breaks, out.breaks_bound, out.breaks_proven) == (1, 1, True)
+
+
+def test_lowest_breaks_by_windows_need_no_search_time(tmp_path):
+    # The same A: one break, found by trying runs of consecutive slots. With no time for its
+    # tiny model the bound used to stay 0 (forum-14: a pigeonhole its model did not settle).
+    event = _star(
+        tmp_path,
+        8,
+        unavailable=[
+            {"attendee": "B", "date": DAY, "from": "09:20", "to": "11:40"},
+            {"attendee": "C", "date": DAY, "from": "09:00", "to": "11:20"},
+        ],
+    )
+    prep = prepare(event)
+    start = _choice(event, prep.mo, {("A", "B"): 0, ("A", "C"): 7, ("A", "D"): 2, ("A", "E"): 3})
+    phase = CompactModel(prep, start)
+    index = {a.id: i for i, a in enumerate(event.attendees)}
+    assert phase.lowest_breaks(index["A"], seconds=1e-6)[0] == 1
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_lowest_breaks_equal_the_fewest_over_every_timing_of_own_meetings(tmp_path, seed):
+    rng = random.Random(seed)
+    slots = rng.choice([6, 7, 8])
+    away = []
+    for who in "BCDE":
+        if rng.random() < 0.7:
+            a = rng.randrange(slots)
+            b = rng.randrange(a + 1, slots + 1)
+            start = dt.datetime.combine(DAY, dt.time(9)) + dt.timedelta(minutes=20 * a)
+            end = dt.datetime.combine(DAY, dt.time(9)) + dt.timedelta(minutes=20 * b)
+            if b - a < slots - 1:  # each partner keeps two slots
+                away.append(
+                    {"attendee": who, "date": DAY, "from": f"{start:%H:%M}", "to": f"{end:%H:%M}"}
+                )
+    event = _star(tmp_path, slots, unavailable=away)
+    prep = prepare(event)
+    rows = prep.mo.rows
+    by_pair: dict[int, list[int]] = {}
+    for i in range(len(rows)):
+        by_pair.setdefault(int(rows["pair"].iat[i]), []).append(int(rows["slot"].iat[i]))
+    if len(by_pair) < 4:
+        pytest.skip("a partner has no slot left")
+    first = {p: i for i in range(len(rows)) for p in [int(rows["pair"].iat[i])]}
+    start = Choice(tuple(sorted(first.values())), (), ())
+    phase = CompactModel(prep, start)
+    fewest = None
+    for timing in itertools.product(*by_pair.values()):
+        if len(set(timing)) == len(timing):
+            busy = sorted(timing)
+            runs = 1 + sum(1 for x, y in zip(busy, busy[1:], strict=False) if y > x + 1)
+            fewest = runs - 1 if fewest is None else min(fewest, runs - 1)
+    if fewest is None:
+        pytest.skip("A's meetings cannot all be timed")
+    index = {a.id: i for i, a in enumerate(event.attendees)}
+    assert phase.lowest_breaks(index["A"])[0] == fewest
 
 
 def test_perfect_matching_of_meetings_to_a_window():
