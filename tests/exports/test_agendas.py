@@ -98,6 +98,19 @@ def test_agenda_workbook_matches_meetings_and_panels(written):
         assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight in (None, 1)
 
 
+def test_agenda_text_that_looks_like_a_formula_stays_text(written):
+    # Agenda workbooks are written cell by cell from a template (agendas/xlsx_package.py),
+    # not by XlsxWriter's write calls: a name starting with "=" must still be a string.
+    *_, out = written
+    seen = 0
+    for path in (out / "agendas").glob("*.xlsx"):
+        for row in load_workbook(path)["Agenda"].iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{path.name}!{cell.coordinate} became a formula"
+                seen += cell.value == EVIL_NAME
+    assert seen > 0
+
+
 def test_agenda_shows_free_slots_and_panels_in_time_order(written):
     _, _, _, out = written
     ws = load_workbook(out / "agendas" / "A1-ann-lee.xlsx")["Agenda"]
