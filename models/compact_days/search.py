@@ -182,11 +182,7 @@ def compact_days(
     if not settled:
         if UNARY and workers == 2:  # measured on forum-14 at 40 s: 41 breaks, plain sum 78
             objective = phase.unary_breaks(lowest)
-        # No hint: the phase-1 timing (~160 breaks on the 22-slot research events) held the
-        # CDCL worker near it. Without it, 45 s on a loaded machine: ticf-13crafb 13 and 33
-        # breaks (hinted 37-61), forum-13crafb 23 and 34 (33-35). Stage B is hinted again,
-        # and a timing worse than phase 1's is never returned.
-        phase.model.clear_hints()
+            phase.hint(found)
         solver, status = run(objective, STAGE_A_SHARE * time_limit - clock.used, reporter)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = phase.chosen_rows(solver)
