@@ -175,9 +175,17 @@ def schedule(
         with sigterm_stops():
             _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_file, keep)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM while reading, building or writing
-        why = "Stopped (SIGTERM)" if terminated() else "Stopped"
-        click.echo(f"{why}; nothing was written, any earlier output is as it was.", err=True)
-        sys.exit(EXIT_OTHER)
+        _stopped(terminated())
+    except Exception:
+        if not terminated():
+            raise
+        _stopped(True)  # SIGTERM killed the writers before its Ctrl-C reached this thread
+
+
+def _stopped(by_sigterm: bool) -> None:
+    why = "Stopped (SIGTERM)" if by_sigterm else "Stopped"
+    click.echo(f"{why}; nothing was written, any earlier output is as it was.", err=True)
+    sys.exit(EXIT_OTHER)
 
 
 def _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_file, keep):

@@ -112,7 +112,7 @@ def test_a_stop_while_writing_ends_every_writer_and_leaves_no_folder(workbook, t
     assert code != 0 and took < 10, "\n".join(cmd.lines)
     assert alive == set()
     assert not out.exists() and leftovers(tmp_path) == []
-    assert any("nothing was written" in line for line in cmd.lines)
+    assert any("nothing was written" in line for line in cmd.lines), "\n".join(cmd.lines)
 
 
 def test_sigterm_while_writing_leaves_the_earlier_output_as_it_was(workbook, tmp_path):
