@@ -41,7 +41,7 @@ __all__ = ["Infeasible", "Progress", "default_time_limit", "solve", "to_schedule
 
 # Of phase 1's time: CP-SAT on the whole model (it proves tiny events); the rest is LNS. At
 # 0.4, the example's and S's whole-model searches found nothing past their start (S: its
-# presolve took 1 of its 1.3 s) while the LNS went on gaining: phase 1 at 0 ended at
+# presolve took 1 of its 1.3 s) while the LNS went on gaining: phase 1 at 0.1 ended at
 # 130,435 instead of 129,790 (example, 28 s) and 91,455 instead of 91,385 (S, 8 s).
 FULL_SEARCH_SHARE = 0.1
 # Variables: above this phase 1 goes straight from the greedy start to LNS. CP-SAT on the
@@ -194,6 +194,8 @@ def _meetings(
     if relaxed is not None:  # both valid: the integer one is usually lower
         ceiling = relaxed.bound if ceiling is None else min(ceiling, float(relaxed.bound))
     left = max(limit * (1 - COMPACT_SHARE) - (time.monotonic() - started), 0.5)
+    if workers <= 1:  # reproducible: phase 1's share of the limit, not what the clock left
+        left = (1 - COMPACT_SHARE) * limit
     phase1_end = time.monotonic() + left
     counted = [0]  # solutions reported so far, so the LNS numbers on from CP-SAT's
     report = None
@@ -205,7 +207,7 @@ def _meetings(
 
     full = left * FULL_SEARCH_SHARE
     solver, status = None, cp_model.UNKNOWN
-    if len(built.model.proto.variables) <= WHOLE_SEARCH_MAX:
+    if small:
         solver, status = _run(built, full, workers, seed, report, ceiling)
     if status == cp_model.INFEASIBLE:  # ortools 9.15 may say so wrongly: retry with one worker
         solver, status = _run(built, full, 1, seed, report, ceiling)
@@ -216,7 +218,7 @@ def _meetings(
     else:  # no solution in time: the greedy schedule keeps every hard rule
         values, objective, bound, stats_status = hint, objective_of(built, hint), ceiling, "GREEDY"
     stopped = solver is not None and interrupted()
-    lns_seconds = phase1_end - time.monotonic()
+    lns_seconds = phase1_end - time.monotonic() if workers > 1 else left * (1 - FULL_SEARCH_SHARE)
     if (
         status != cp_model.OPTIMAL
         and not stopped
