@@ -22,7 +22,7 @@ WALL_SAFETY = 5
 # ignores the first stop.
 RESTOP_SECONDS = 0.05
 
-_pressed = threading.Event()  # Ctrl-C came during a search since `reset_ctrl_c`
+_pressed = threading.Event()  # Ctrl-C came during a solve since `reset_ctrl_c`
 _ending = threading.Event()  # the process is stopping (`stop_searching`): no search runs on
 
 
@@ -66,6 +66,29 @@ def ctrl_c_stops(search: cp_model.CpSolver):
         os.close(woken)  # ends the watcher's read
         watcher.join()
         os.close(wake)
+
+
+@contextlib.contextmanager
+def ctrl_c_noted():
+    """While inside (in the main thread), Ctrl-C in Python code between searches is noted for
+    `interrupted` too, not raised: once a schedule exists, a Ctrl-C that lands while a model
+    or an LNS round is being built must still keep it (raised, it lost every solution found,
+    as "Stopped before the search began"). The SIGINT of a stopping process (SIGTERM) still
+    raises KeyboardInterrupt, so that stop stays prompt."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _note)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _note(*_) -> None:
+    _pressed.set()
+    if _ending.is_set():
+        raise KeyboardInterrupt
 
 
 def _watch(wake: int, search: cp_model.CpSolver, done: threading.Event) -> None:

@@ -113,10 +113,17 @@ def solve(
         raise Infeasible(clash)
 
     limit = default_time_limit(event) if time_limit is None else time_limit
+    begun = _start(prep, previous, keep)  # Ctrl-C before this ends: there is nothing to keep
+    with cpsat.ctrl_c_noted():
+        return _improve(prep, begun, previous, keep, limit, started, workers, seed, progress)
+
+
+def _improve(prep, begun, previous, keep, limit, started, workers, seed, progress) -> Schedule:
+    """Phases 1 and 2 from the start (Ctrl-C in Python code is noted, not raised, here)."""
     # Phase 1 in its own function: its model is gone before phase 2 builds its own (at
     # 16,000 attendees the two together took 13 GB).
-    first = _meetings(prep, previous, keep, limit, started, workers, seed, progress)
-    choice, stats_status, stopped = first.choice, first.status, first.stopped
+    first = _meetings(prep, begun.pop(), previous, keep, limit, started, workers, seed, progress)
+    choice, stats_status, stopped = first.choice, first.status, first.stopped or interrupted()
     objective, bound, start = first.objective, first.bound, first.start
     meetings_proven = stats_status == "OPTIMAL"
     outcome = None
@@ -166,19 +173,36 @@ class _Meetings:
     build_seconds: float
 
 
-def _meetings(
-    prep: Prepared, previous, keep, limit: float, started: float, workers, seed, progress
-) -> _Meetings:
-    """Phase 1: CP-SAT on the whole model (small events), then LNS, from the greedy start."""
+@dataclass(frozen=True)
+class _Start:
+    """Phase 1's model and the greedy start, in its variables."""
+
+    built: Built
+    kept: object | None  # the re-plan's keep-previous part of the model
+    start: Choice
+    hint: np.ndarray
+
+
+def _start(prep: Prepared, previous, keep) -> list[_Start]:
+    """Phase 1's model with its greedy start, in a list that phase 1 empties: the model is
+    then gone once phase 1 returns."""
     built = build_model(prep)
     kept = add_keep_previous(built, prep, keep) if keep else None
     start = greedy(prep, previous)
-    hint = complete_hint(built, start)
+    return [_Start(built, kept, start, complete_hint(built, start))]
+
+
+def _meetings(
+    prep: Prepared, begun: _Start, previous, keep, limit, started, workers, seed, progress
+) -> _Meetings:
+    """Phase 1: CP-SAT on the whole model (small events), then LNS, from the greedy start."""
+    built, kept, start, hint = begun.built, begun.kept, begun.start, begun.hint
+    del begun
     relaxed = None
     # Not on large models: at 8,000 attendees it took 38 s and found nothing in its 10 s (at
     # 1,000 its start did not beat the greedy's).
     small = len(built.model.proto.variables) <= WHOLE_SEARCH_MAX
-    if previous is None and keep is None and small:
+    if previous is None and keep is None and small and not interrupted():
         relaxed = relaxed_optimum(prep, min(RELAXED_SHARE * limit, RELAXED_SECONDS))
     if relaxed is not None:
         other = relaxed_start(prep, relaxed)
@@ -190,7 +214,7 @@ def _meetings(
     set_hint(built, hint)
     start_objective = objective_of(built, hint)
     build_seconds = time.monotonic() - started
-    ceiling = _ceiling(prep, keep, limit)
+    ceiling = None if interrupted() else _ceiling(prep, keep, limit)
     if relaxed is not None:  # both valid: the integer one is usually lower
         ceiling = relaxed.bound if ceiling is None else min(ceiling, float(relaxed.bound))
     left = max(limit * (1 - COMPACT_SHARE) - (time.monotonic() - started), 0.5)
@@ -217,7 +241,7 @@ def _meetings(
         stats_status = solver.status_name(status)
     else:  # no solution in time: the greedy schedule keeps every hard rule
         values, objective, bound, stats_status = hint, objective_of(built, hint), ceiling, "GREEDY"
-    stopped = solver is not None and interrupted()
+    stopped = interrupted()
     lns_seconds = phase1_end - time.monotonic() if workers > 1 else left * (1 - FULL_SEARCH_SHARE)
     if (
         status != cp_model.OPTIMAL
