@@ -460,9 +460,9 @@ class CompactModel:
             val[self.spread[0].index] = max(per.values())
             val[self.spread[1].index] = min(per.values())
         model.clear_hints()
-        for idx in sorted(val):
-            model.proto.solution_hint.vars.append(idx)
-            model.proto.solution_hint.values.append(val[idx])
+        order = sorted(val)
+        model.proto.solution_hint.vars.extend(order)
+        model.proto.solution_hint.values.extend([val[i] for i in order])
 
     def chosen_rows(self, solver: cp_model.CpSolver) -> tuple[int, ...]:
         return tuple(r for r in sorted(self.lit) if solver.boolean_value(self.lit[r]))

@@ -116,7 +116,6 @@ def compact_days(
     lowest = _lowest_breaks(phase, LOWEST_SHARE * time_limit) if small else {}
     phase.add_lower_bounds(lowest)
     low = sum(lowest.values())  # no timing has fewer breaks
-    phase.hint(choice.meetings)
     found, best_breaks = tuple(choice.meetings), before_breaks
     settled = low >= before_breaks  # the phase-1 timing already has the fewest breaks
     if not _by_stages(prep, choice, small, time_limit) and not settled:
@@ -131,6 +130,7 @@ def compact_days(
             weights.BREAK * breaks + weights.IDLE_SLOT * idle, weights.BREAK * low, breaks, idle,
             time.monotonic() - started, low, low >= breaks,
         )  # fmt: skip
+    phase.hint(choice.meetings)  # the rounds set their own (it took 2.7 s at 1,000 attendees)
     # Stage 0: is there a timing with every attendee at their lowest breaks (with none, no
     # idle slot at all)? Then its breaks are the fewest. On the research events this
     # question, with the window model's propagation (see CompactModel.one_block_model), was
