@@ -53,12 +53,15 @@ def test_core_module_imports_no_application_and_does_no_io(path: Path):
         # Ctrl-C wakes a thread through a pipe of its own (signal.set_wakeup_fd): no file is
         # read or written, and nothing else of `os` may be used there.
         used = {n.attr for n in ast.walk(tree) if _is_os_attribute(n)}
-        assert used <= SIGNAL_PIPE, used - SIGNAL_PIPE
+        assert used <= SIGNAL_PIPE | MODEL_BYTES, used - SIGNAL_PIPE - MODEL_BYTES
         found.remove("imports os")
     assert found == []
 
 
 SIGNAL_PIPE = {"pipe", "read", "close", "set_blocking"}
+# ... and a model's bytes pass through an anonymous file in memory (`model_message`): CP-SAT's
+# wrapper writes them nowhere else. No file on disk is opened.
+MODEL_BYTES = {"memfd_create", "dup", "fdopen", "close"}
 
 
 def _is_os_attribute(node: ast.AST) -> bool:

@@ -24,12 +24,12 @@ whole model, and the whole objective changes by the restricted objective's chang
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
+
+from models import cpsat
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # CP-SAT's "unbounded" ends of a domain
 
@@ -80,7 +80,7 @@ def structure(model: cp_model.CpModel, decision: np.ndarray) -> Structure:
     literals) lists per constraint and the variables' domains took 6.5 s."""
     proto = model.proto
     kinds, body, body_len, coeff, enf, enf_len, domains = [], [], [], [], [], [], []
-    for ct in _message(model).constraints:
+    for ct in cpsat.model_message(model).constraints:
         which = ct.WhichOneof("constraint")
         kind = KINDS.get(which)
         if kind is None:
@@ -146,22 +146,6 @@ def structure(model: cp_model.CpModel, decision: np.ndarray) -> Structure:
         offset=obj.offset,
         scaling=obj.scaling_factor or 1.0,
     )
-
-
-def _message(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
-    """`model` as a protobuf message, read back from its bytes: a constraint at a time,
-    CP-SAT's own wrapper took 14 us (5.8 s for the 410,000 constraints of phase 2 at 1,000
-    attendees), the message 2.7 us, writing and reading the bytes included. The bytes go
-    through an in-memory file: the wrapper has no other way out for them."""
-    message = cp_model_pb2.CpModelProto()
-    fd = os.memfd_create("sigmeet-model")
-    try:
-        model.export_to_file(f"/proc/self/fd/{fd}")  # binary: the name does not end in .txt
-        with os.fdopen(os.dup(fd), "rb") as f:
-            message.ParseFromString(f.read())
-    finally:
-        os.close(fd)
-    return message
 
 
 @dataclass(frozen=True)
