@@ -153,6 +153,25 @@ class Restricted:
     model: cp_model.CpModel
     free: np.ndarray  # the full model's index of each restricted variable, ascending
 
+    def prefer(self, stay: np.ndarray) -> None:
+        """Among solutions of the best objective, prefer those that keep the variables `stay`
+        (full-model indices, each now 1) at 1: the objective's terms are scaled past the
+        number of them, so no change of the objective is traded for one of them."""
+        at = self.free.searchsorted(stay)
+        at = at[(at < len(self.free)) & (self.free[np.minimum(at, len(self.free) - 1)] == stay)]
+        if not len(at):
+            return
+        objective = self.model.proto.objective
+        scale = len(at) + 1
+        terms = dict(zip(objective.vars, (c * scale for c in objective.coeffs), strict=True))
+        for v in at.tolist():
+            terms[v] = terms.get(v, 0) - 1  # minimised: staying lowers it
+        objective.vars.clear()
+        objective.coeffs.clear()
+        objective.vars.extend(list(terms))
+        objective.coeffs.extend(list(terms.values()))
+        objective.scaling_factor = objective.scaling_factor / scale
+
     def put_back(self, values: np.ndarray, solution) -> np.ndarray:
         """`values` with the free variables set from a solution of the restricted model."""
         out = values.copy()

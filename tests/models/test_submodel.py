@@ -74,3 +74,42 @@ def test_a_restricted_optimum_is_feasible_and_as_good_as_the_whole_model_with_th
     assert _whole_model_accepts(built, found) == pytest.approx(shape.objective_value(found))
     assert shape.objective_value(found) >= shape.objective_value(values)
     assert shape.objective_value(found) == pytest.approx(_whole_model_optimum(built, values, freed))
+
+
+def _two_slots(weights: tuple[int, int]):
+    """One meeting at one of two slots (exactly one), worth `weights`, now at the second;
+    a second variable (a busy flag, say) follows the second slot."""
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"at{i}") for i in range(2)]
+    busy = model.new_bool_var("busy")
+    model.add_exactly_one(x)
+    model.add(busy == x[1])
+    model.maximize(weights[0] * x[0] + weights[1] * x[1])
+    shape = structure(model, np.array([0, 1, 2]))
+    return restrict(shape, np.array([0, 1, 1]), np.array([0, 1, 2]))
+
+
+def _solved(sub, hint_first: bool) -> list[int]:
+    if hint_first:  # the search would start from the other slot
+        sub.model.clear_hints()
+        for v, value in enumerate((1, 0, 0)):
+            sub.model.add_hint(sub.model.get_bool_var_from_proto_index(v), value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(sub.model) == cp_model.OPTIMAL
+    return list(solver.response_proto.solution)
+
+
+def test_preferred_variables_keep_their_value_among_equally_good_solutions():
+    sub = _two_slots((5, 5))
+    assert _solved(sub, hint_first=True) == [1, 0, 0]  # without the preference: either slot
+    sub = _two_slots((5, 5))
+    sub.prefer(np.array([1, 2]))
+    assert _solved(sub, hint_first=True) == [0, 1, 1]
+
+
+def test_the_preference_never_costs_objective():
+    """Staying would keep two preferred variables, moving gains 1: the gain wins."""
+    sub = _two_slots((6, 5))
+    sub.prefer(np.array([1, 2]))
+    assert _solved(sub, hint_first=False) == [1, 0, 0]
