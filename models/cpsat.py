@@ -13,6 +13,7 @@ import threading
 
 from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
+from ortools.util.python import sorted_interval_list
 
 # One-worker runs are reproducible because they stop on CP-SAT's deterministic clock, which
 # ran at about a tenth of wall time on this kind of machine.
@@ -147,6 +148,17 @@ def interrupted() -> bool:
     """Ctrl-C stopped a search since `reset_ctrl_c`, or the process is stopping: stop
     searching (and keep the best so far, unless the process is stopping)."""
     return _pressed.is_set() or _ending.is_set()
+
+
+def bool_maker(model: cp_model.CpModel):
+    """`model.new_bool_var` without its lookups on every call: 7.0 -> 3.7 us a variable, and
+    phase 2's model has a million at 3,000 attendees."""
+    proto, domain = model.model_proto, sorted_interval_list.Domain(0, 1)
+
+    def new_bool_var(name: str) -> cp_model.IntVar:
+        return cp_model.IntVar(proto).with_name(name).with_domain(domain)
+
+    return new_bool_var
 
 
 def model_message(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:

@@ -61,6 +61,7 @@ class CompactModel:
         event, av, mo = prep.event, prep.av, prep.mo
         self.event = event
         self.model = cp_model.CpModel()
+        self._new = cpsat.bool_maker(self.model)  # a million of them at 3,000 attendees
         rows = mo.rows
         pair, slot = rows["pair"].to_numpy(), rows["slot"].to_numpy()
         a, b = rows["a"].to_numpy(), rows["b"].to_numpy()
@@ -84,7 +85,7 @@ class CompactModel:
         # A chosen row is always a candidate (phase 1 kept every rule with it).
         cand = np.union1d(cand, chosen)
         model = self.model
-        self.lit = {int(r): model.new_bool_var(f"m{r}") for r in cand}
+        self.lit = {int(r): self._new(f"m{r}") for r in cand}
         self.rows_of_pair: dict[int, list[int]] = {}  # candidate rows, ascending
         for r in cand:
             self.rows_of_pair.setdefault(int(pair[r]), []).append(int(r))
@@ -157,7 +158,7 @@ class CompactModel:
             return None
         name = f"{who},{slots[0]}"
         certain = any(x is self.one for _, x in busy)
-        anyb = self.one if certain else model.new_bool_var(f"any{name}")
+        anyb = self.one if certain else self._new(f"any{name}")
         if not certain:
             for _, x in busy:
                 model.add_implication(x, anyb)
@@ -174,7 +175,7 @@ class CompactModel:
             if prev is None:
                 starts.append(x)
                 continue
-            st = model.new_bool_var(f"st{name},{pos}")
+            st = self._new(f"st{name},{pos}")
             model.add_bool_or([st, ~x, prev])
             model.add_implication(st, x)
             model.add_implication(st, ~prev)
@@ -188,8 +189,8 @@ class CompactModel:
         if width == len(busy) and certain and all(x is self.one for _, x in busy):
             idle = 0
         else:
-            started = [model.new_bool_var(f"sd{name},{p}") for p in range(lo, hi + 1)]
-            ongoing = [model.new_bool_var(f"on{name},{p}") for p in range(lo, hi + 1)]
+            started = [self._new(f"sd{name},{p}") for p in range(lo, hi + 1)]
+            ongoing = [self._new(f"on{name},{p}") for p in range(lo, hi + 1)]
             for k, p in enumerate(range(lo, hi + 1)):
                 if p in at:
                     model.add_implication(at[p], started[k])
@@ -208,7 +209,7 @@ class CompactModel:
                 prev, cur = at.get(p - 1), at.get(p)
                 if prev is None or cur is self.one:
                     continue
-                g = model.new_bool_var(f"gap{name},{p}")
+                g = self._new(f"gap{name},{p}")
                 model.add_bool_or([g, ~prev, ~ongoing[p - lo]] + ([cur] if cur is not None else []))
                 gaps.append((p, g))
         breaks = sum(g for _, g in gaps)
@@ -244,7 +245,7 @@ class CompactModel:
                 for r in rows[p]:
                     at.setdefault(int(self.slot_a[r]), []).append(self.lit[r])
             for t in sorted(at):
-                c = self.model.new_bool_var(f"c{who},{t}")
+                c = self._new(f"c{who},{t}")
                 self.model.add(c == sum(at[t]))
                 self.indicators.append((c.index, [x.index for x in at[t]]))
                 per_slot.setdefault(t, []).append(c)
@@ -329,7 +330,7 @@ class CompactModel:
             lo = low.get(who, 0)
             if len(gaps) <= lo:
                 continue
-            u = [self.model.new_bool_var(f"u{who},{k}") for k in range(lo + 1, len(gaps) + 1)]
+            u = [self._new(f"u{who},{k}") for k in range(lo + 1, len(gaps) + 1)]
             for hi, below in zip(u[1:], u, strict=False):
                 self.model.add_implication(hi, below)
             self.model.add(sum(gaps) == lo + sum(u))
