@@ -24,9 +24,12 @@ from models.cpsat import DETERMINISTIC_PER_SECOND, interrupted
 from models.meetings.lns import links, neighbourhood, solved
 from models.meetings.submodel import restrict, structure
 
-# Free meeting literals in the first round (300 attendees, 10 s: 621 breaks at 300, 651 at 600).
-FIRST_SIZE = 300
-ROUND_SECONDS = 0.5
+# Free meeting literals in the first round, and a round's limit. From the same start, loaded
+# machine: 300 and 0.5 s left 164 breaks (S, 1.5 s), 603 (M, 15 s), 3,184 (L, 30 s); 150 and
+# 0.2 s, 149-155, 567 and 3,158 (0.3 s: 153, 559, 3,167): most small rounds are proven in
+# 0.02-0.2 s, and the size grows from there where they are.
+FIRST_SIZE = 150
+ROUND_SECONDS = 0.2
 # With less time left than this, no round is started at all: reading the model into arrays
 # (`structure`) took 25 us a variable, 0.26 s at 58 attendees and 25 s at 8,000.
 MIN_SECONDS = 0.5
