@@ -103,6 +103,6 @@ def test_the_command_reports_both_phases(valid_sheets, write_workbook, tmp_path)
 def test_the_search_gets_what_reading_and_writing_leave_of_the_limit():
     from scheduler.progress import search_budget
 
-    # 30 s, 1 s read, 81 attendees: 1.0 + 0.013 x 81 = 2.053 s kept for writing
-    assert search_budget(30, 1.0, 81) == pytest.approx(30 - 1.0 - 2.053)
+    # 30 s, 1 s read, 81 attendees: 0.5 + 0.013 x 81 = 1.553 s kept for writing
+    assert search_budget(30, 1.0, 81) == pytest.approx(30 - 1.0 - 1.553)
     assert search_budget(10, 8.0, 3000) == 5.0  # never less than half the limit
