@@ -123,11 +123,11 @@ def _improve(prep, begun, previous, keep, limit, started, workers, seed, progres
     # Phase 1 in its own function: its model is gone before phase 2 builds its own (at
     # 16,000 attendees the two together took 13 GB).
     first = _meetings(prep, begun.pop(), previous, keep, limit, started, workers, seed, progress)
-    choice, stats_status, stopped = first.choice, first.status, first.stopped or interrupted()
+    choice, stats_status = first.choice, first.status
     objective, bound, start = first.objective, first.bound, first.start
     meetings_proven = stats_status == "OPTIMAL"
     outcome = None
-    if not stopped:
+    if not interrupted():  # Ctrl-C: phase 2 does not run
         seconds = max(limit - (time.monotonic() - started), 0.5)
         if workers <= 1:  # reproducible: phase 2's share of the limit, not what the clock left
             seconds = COMPACT_SHARE * limit
@@ -167,7 +167,6 @@ class _Meetings:
     status: str  # OPTIMAL, FEASIBLE or GREEDY (the start, unimproved)
     objective: float
     bound: float | None
-    stopped: bool  # Ctrl-C: phase 2 does not run
     start: Choice
     start_objective: float
     build_seconds: float
@@ -241,11 +240,10 @@ def _meetings(
         stats_status = solver.status_name(status)
     else:  # no solution in time: the greedy schedule keeps every hard rule
         values, objective, bound, stats_status = hint, objective_of(built, hint), ceiling, "GREEDY"
-    stopped = interrupted()
     lns_seconds = phase1_end - time.monotonic() if workers > 1 else left * (1 - FULL_SEARCH_SHARE)
     if (
         status != cp_model.OPTIMAL
-        and not stopped
+        and not interrupted()
         and (bound is None or objective < bound)
         and lns_seconds >= MIN_LNS_SECONDS
     ):
@@ -261,16 +259,13 @@ def _meetings(
             workers=workers, seed=seed, on_better=better if bound is not None else None,
             ceiling=bound,
         )  # fmt: skip
-        stopped = found.interrupted
         if found.improvements:
             values, objective = found.values, found.objective
             stats_status = "FEASIBLE"
     if bound is not None and objective >= bound:
         stats_status = "OPTIMAL"  # proven by the LP bound
     choice = _choice(built, values) if stats_status != "GREEDY" else start
-    return _Meetings(
-        choice, stats_status, objective, bound, stopped, start, start_objective, build_seconds
-    )
+    return _Meetings(choice, stats_status, objective, bound, start, start_objective, build_seconds)
 
 
 def _compact(
