@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 import xlsxwriter
 
+from scheduler.exports.list_rows import ListRows, excel_serial, number_cell, splice_lists, text_cell
+
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "hh:mm"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -113,6 +115,9 @@ class Book:
         self.wb = xlsxwriter.Workbook(str(path), options)
         self.wb.set_properties({"author": "sigmeet", "title": title})
         self._formats: dict[tuple, object] = {}
+        self.path, self.temp_dir = Path(path), temp_dir
+        self._sheets = 0
+        self._lists: dict[str, ListRows] = {}  # sheet part -> its rows, spliced in at close
 
     def format(self, *styles: Style, number_format: str | None = None, quote: bool = False):
         """The cell format of `styles` (later ones win), a number format and Excel's quote
@@ -138,17 +143,31 @@ class Book:
         ws.set_margins(left=0.75, right=0.75, top=1, bottom=1)
         ws.set_header("", {"margin": 0.5})
         ws.set_footer("", {"margin": 0.5})
-        return Sheet(self, ws)
+        self._sheets += 1
+        return Sheet(self, ws, f"xl/worksheets/sheet{self._sheets}.xml")
+
+    def list_rows(self, sheet: Sheet, columns: int) -> ListRows:
+        """The data rows of `sheet`, a list of `columns` columns below its header row."""
+        rows = self._lists[sheet.part] = ListRows(sheet, columns, self.temp_dir)
+        return rows
 
     def close(self) -> None:
-        self.wb.close()
+        try:
+            for rows in self._lists.values():
+                rows.probe()
+            self.wb.close()
+            if self._lists:
+                splice_lists(self.path, self._lists)
+        finally:
+            for rows in self._lists.values():
+                rows.close()
 
 
 class Sheet:
     """A worksheet of a `Book`, addressed as the spreadsheet shows it (row 1, column 1 = A1)."""
 
-    def __init__(self, book: Book, ws) -> None:
-        self.book, self.ws = book, ws
+    def __init__(self, book: Book, ws, part: str) -> None:
+        self.book, self.ws, self.part = book, ws, part  # part: its file in the package
 
     def put(self, row: int, column: int, value: object, *styles: Style, quote: bool = True):
         """Write one value: strings as plain text (formula-like ones with Excel's quote
@@ -254,24 +273,36 @@ def write_table(
 
     The header is styled and frozen, the list gets an auto-filter, each column is as wide
     as its longest value (within bounds), and it prints landscape across one page width.
-    Strings are cleaned and kept text; "" and None leave the cell empty. This is the hot
-    loop of a large workbook, so the common types are written without `put`'s dispatch.
+    Strings are cleaned and kept text; "" and None leave the cell empty.
     """
     ws, book = sheet.ws, sheet.book
     header = book.format(HEADER)
     for c, name in enumerate(headers):
         ws.write_string(0, c, name, header)
-    widths = [len(h) for h in headers]
-    quoted = book.format(quote=True) if quote else None
-    formats = {
-        dt.date: book.format(number_format=DATE_FORMAT),
-        dt.time: book.format(number_format=TIME_FORMAT),
-        dt.datetime: book.format(number_format=DATETIME_FORMAT),
+    out = write_rows(sheet, len(headers), rows, quote=quote)
+    widths = [max(len(h), w) for h, w in zip(headers, out.widths, strict=True)]
+    sheet.freeze(1)
+    ws.autofilter(0, 0, out.rows, len(headers) - 1)
+    sheet.set_widths(widths)
+    landscape_fit_width(sheet, title_rows=1)
+    return out.rows
+
+
+def write_rows(sheet: Sheet, columns: int, rows: Iterable[Row], *, quote: bool) -> ListRows:
+    """Write `rows` below a header row (the hot loop of a large workbook: list_rows.py):
+    strings cleaned and kept text (formula-like ones with Excel's quote prefix if `quote`),
+    dates and times as Excel cells with their number format, "" and None as no cell.
+    The result knows how many rows were written and each column's widest value."""
+    out = sheet.book.list_rows(sheet, columns)
+    widths, ref = out.widths, out.ref
+    quoted = out.style(quote=True) if quote else ""
+    styles = {
+        dt.date: out.style(DATE_FORMAT),
+        dt.time: out.style(TIME_FORMAT),
+        dt.datetime: out.style(DATETIME_FORMAT),
     }
-    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
-    r = 0
     for values in rows:
-        r += 1
+        cells = []
         for c, value in enumerate(values):
             kind = type(value)
             if kind is str:
@@ -279,25 +310,29 @@ def write_table(
                     value = clean_text(value)
                 if not value:
                     continue
-                write_string(r, c, value, quoted if value.startswith(FORMULA_PREFIXES) else None)
+                style = quoted if quoted and value.startswith(FORMULA_PREFIXES) else ""
+                cells.append(text_cell(ref(c), value, style))
                 width = (
                     max(len(line) for line in value.split("\n")) if "\n" in value else len(value)
                 )
             elif value is None:
                 continue
             elif kind is int or kind is float:
-                write_number(r, c, value)
+                cells.append(number_cell(ref(c), value))
                 width = shown_width(value)
-            elif kind in formats:
-                write_datetime(r, c, value, formats[kind])
+            elif kind in styles:
+                cells.append(number_cell(ref(c), excel_serial(value), styles[kind]))
+                width = shown_width(value)
+            elif kind is bool:
+                cells.append(f'<c r="{ref(c)}" t="b"><v>{int(value)}</v></c>')
+                width = shown_width(value)
+            elif kind is Formatted and isinstance(value.value, int | float):
+                number, number_format = value
+                cells.append(number_cell(ref(c), number, out.style(number_format)))
                 width = shown_width(value)
             else:
-                sheet.put(r + 1, c + 1, value, quote=quote)
-                width = shown_width(value)
+                raise TypeError(f"cannot write a {kind.__name__} to a list cell")
             if width > widths[c]:
                 widths[c] = width
-    sheet.freeze(1)
-    ws.autofilter(0, 0, r, len(headers) - 1)
-    sheet.set_widths(widths)
-    landscape_fit_width(sheet, title_rows=1)
-    return r
+        out.add(cells)
+    return out

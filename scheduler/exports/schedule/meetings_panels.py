@@ -11,14 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from models.domain import Event, Meeting, PanelRun, Schedule
-from scheduler.exports.excel_style import (
-    DATE_FORMAT,
-    DATETIME_FORMAT,
-    TIME_FORMAT,
-    Book,
-    Sheet,
-    clean_text,
-)
+from scheduler.exports.excel_style import Book, Sheet, write_rows
 from scheduler.exports.schedule.names import MEETINGS, MEETINGS_COLUMNS, PANELS, PANELS_COLUMNS
 
 # Columns are as wide as their longest value in the first rows (within bounds).
@@ -110,32 +103,20 @@ def write_list(sheet: Sheet, headers: Sequence[str], rows: Iterable[Sequence[obj
     or `-Acme-` must stay text and never become a formula in someone's spreadsheet (written
     as a string cell; unlike the other sheets' lists, without Excel's quote prefix).
     """
-    ws, book = sheet.ws, sheet.book
     for c, name in enumerate(headers):
-        ws.write_string(0, c, name)
+        sheet.ws.write_string(0, c, name)
+    first: list[Sequence[object]] = []
+
+    def noted():
+        for r, values in enumerate(rows, start=1):
+            if r < WIDTH_ROWS:
+                first.append(values)
+            yield values
+
+    write_rows(sheet, len(headers), noted(), quote=False)
     widths = [len(h) for h in headers]
-    formats = {
-        dt.date: book.format(number_format=DATE_FORMAT),
-        dt.time: book.format(number_format=TIME_FORMAT),
-        dt.datetime: book.format(number_format=DATETIME_FORMAT),
-    }
-    write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values):
-            kind = type(value)
-            if kind is str:
-                if value:
-                    write_string(r, c, clean_text(value))
-            elif value is None:
-                pass
-            elif kind is int or kind is float:
-                write_number(r, c, value)
-            elif kind in formats:
-                write_datetime(r, c, value, formats[kind])
-            else:
-                sheet.put(r + 1, c + 1, value, quote=False)
-        if r < WIDTH_ROWS:
-            widths = [max(w, len(_shown(v))) for w, v in zip(widths, values, strict=True)]
+    for values in first:
+        widths = [max(w, len(_shown(v))) for w, v in zip(widths, values, strict=True)]
     sheet.freeze(1)
     for c, width in enumerate(widths, start=1):
         sheet.set_width(c, min(max(width + 2, 8), 40))
