@@ -1,7 +1,7 @@
 """CP-SAT plumbing shared by every solve (phase 1, its LNS rounds, phase 2): how a solver is
 set up for a time limit, how Ctrl-C stops it (the search returns its best so far), and how a
-model is read back as a message. Every CP-SAT solve of the optimiser goes through `solver`,
-so none sets SIGINT behind our back."""
+model is read back as a message; and how Ctrl-C stops a long GLOP solve too. Every CP-SAT
+solve of the optimiser goes through `solver`, so none sets SIGINT behind our back."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import os
 import select
 import signal
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
@@ -23,6 +25,13 @@ WALL_SAFETY = 5
 # How often a noted Ctrl-C is passed on again: a search that had not quite begun when it came
 # ignores the first stop.
 RESTOP_SECONDS = 0.05
+
+T = TypeVar("T")
+
+
+class Interrupted(Exception):
+    """Ctrl-C or a stop came while a model was being built: the step is abandoned."""
+
 
 _pressed = threading.Event()  # Ctrl-C came during a solve since `reset_ctrl_c`
 _ending = threading.Event()  # the process is stopping (`stop_searching`): no search runs on
@@ -148,6 +157,40 @@ def interrupted() -> bool:
     """Ctrl-C stopped a search since `reset_ctrl_c`, or the process is stopping: stop
     searching (and keep the best so far, unless the process is stopping)."""
     return _pressed.is_set() or _ending.is_set()
+
+
+def until_interrupted(work: Callable[[], T], interrupt: Callable[[], object]) -> T:
+    """`work()` (a C++ solve that lets go of the GIL, e.g. GLOP's), run in a thread so that
+    Ctrl-C or a stop calls `interrupt` and it returns early with what it has: at 16,000
+    attendees the LP bound runs for minutes, and a Ctrl-C waited for all of them."""
+    done: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            done["value"] = work()
+        except BaseException as exc:  # passed on to the caller below
+            done["error"] = exc
+
+    thread = threading.Thread(target=run, name="sigmeet-interruptible", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(RESTOP_SECONDS)
+            if interrupted():
+                interrupt()  # again at each turn: a solve just beginning may reset its flag
+    except BaseException:  # Ctrl-C outside ctrl_c_noted, or a stop: end the solve too
+        interrupt()
+        thread.join()
+        raise
+    if "error" in done:
+        raise done["error"]
+    return done["value"]
+
+
+def check_interrupted() -> None:
+    """Raise `Interrupted` when `interrupted()`: a long model build calls it as it goes."""
+    if interrupted():
+        raise Interrupted
 
 
 def bool_maker(model: cp_model.CpModel):

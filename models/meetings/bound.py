@@ -36,7 +36,8 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.linear_solver import linear_solver_pb2, pywraplp
+from ortools.linear_solver import linear_solver_pb2
+from ortools.linear_solver.python import model_builder_helper
 from ortools.sat.python import cp_model
 
 from models import cpsat, weights
@@ -315,9 +316,16 @@ def _glop(lp: _Lp, time_limit: float) -> tuple[np.ndarray, float, str]:
         model=mp,
         solver_type=linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING,
         solver_time_limit_seconds=max(time_limit, 0.1),
-    )
-    response = linear_solver_pb2.MPSolutionResponse()
-    pywraplp.Solver.SolveWithProto(request, response)
+    ).SerializeToString()
+    del mp, cols, coefs
+    # model_builder's solver, not pywraplp's: the same direct solve of the request, and it
+    # can be interrupted (a Ctrl-C waited minutes for GLOP at 16,000 attendees). pywraplp's
+    # MPSolver can be too, but gave zero duals for rows its presolve removed: a weak bound.
+    glop = model_builder_helper.ModelSolverHelper("glop")
+    answer = cpsat.until_interrupted(
+        lambda: glop.solve_serialized_request(request), glop.interrupt_solve
+    )  # interrupted, its duals so far still give a valid bound
+    response = linear_solver_pb2.MPSolutionResponse.FromString(answer)
     status = linear_solver_pb2.MPSolverResponseStatus.Name(response.status)
     duals = np.zeros(len(lp.lo))
     if len(response.dual_value) == len(lp.lo):

@@ -13,13 +13,16 @@ import time
 import pytest
 from ortools.sat.python import cp_model
 
+from benchmarks.generate_event import generate
 from models import cpsat
 from models.compact_days.lns import retime
 from models.compact_days.model import CompactModel
+from models.meetings import bound
 from models.meetings.greedy import greedy
 from models.prepared import prepare
 from models.solve import solve
 from scheduler.registration.read import read_workbook
+from scheduler.registration.write import write_registration
 from tests.helpers.events import assert_checked
 from tests.helpers.paths import EXAMPLE
 
@@ -101,3 +104,50 @@ def test_ctrl_c_in_python_code_keeps_the_best_schedule(monkeypatch, tmp_path, wh
     assert cpsat.interrupted() and schedule.meetings
     assert_checked(event, schedule, tmp_path)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_while_phase_2_is_built_stops_the_build(monkeypatch, tmp_path):
+    """Phase 2's model takes 25 s to build at 3,000 attendees: a Ctrl-C noted meanwhile
+    ends the build at the next attendee, not when it is done, and phase 1's schedule
+    stands."""
+    day = CompactModel._day
+    calls: list[int] = []
+
+    def with_ctrl_c(self, who, slots):
+        calls.append(who)
+        if len(calls) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.1)  # the handler runs at the next bytecode: here
+        return day(self, who, slots)
+
+    monkeypatch.setattr(CompactModel, "_day", with_ctrl_c)
+    event = read_workbook(EXAMPLE).event
+    schedule = solve(event, time_limit=20, workers=2, seed=0)
+    assert calls and len(set(calls)) == 1  # the next attendee's check stopped it
+    assert cpsat.interrupted() and schedule.meetings
+    assert_checked(event, schedule, tmp_path)
+
+
+def test_ctrl_c_during_the_lp_bound_stops_glop_with_a_valid_bound(monkeypatch, tmp_path):
+    """GLOP's LP bound ran for 415 s at 16,000 attendees, and a Ctrl-C waited for it. Now
+    GLOP is interrupted and its duals so far still give a valid bound, only a weaker one."""
+    workbook = write_registration(tmp_path / "l.xlsx", generate("L", seed=0))
+    prep = prepare(read_workbook(workbook).event)
+    cpsat.reset_ctrl_c()
+    full = bound.phase1_bound(prep, time_limit=600)
+    relaxation = bound._relaxation
+
+    def then_ctrl_c(*args):
+        lp = relaxation(*args)
+        os.kill(os.getpid(), signal.SIGINT)  # noted: GLOP then starts, and stops at once
+        return lp
+
+    monkeypatch.setattr(bound, "_relaxation", then_ctrl_c)
+    try:
+        with cpsat.ctrl_c_noted():
+            stopped = bound.phase1_bound(prep, time_limit=600)
+        assert cpsat.interrupted()
+    finally:
+        cpsat.reset_ctrl_c()
+    assert full.status == "MPSOLVER_OPTIMAL" and stopped.status != "MPSOLVER_OPTIMAL"
+    assert stopped.bound >= full.bound
