@@ -116,6 +116,7 @@ class CompactModel:
         for side in (a, b):
             activities += np.bincount(side[chosen], minlength=n_att)
         for who in people:
+            cpsat.check_interrupted()  # the build takes 25 s at 3,000 attendees
             total = []
             for day in sorted(days):
                 d = self._day(who, days[day])

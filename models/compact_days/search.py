@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from models import cpsat, weights
 from models.choice import Choice
 from models.compact_days.lns import retime
-from models.compact_days.model import CompactModel
+from models.compact_days.model import CompactModel, start_breaks
 from models.cpsat import DETERMINISTIC_PER_SECOND, interrupted
 from models.prepared import Prepared
 
@@ -92,7 +92,13 @@ def compact_days(
     event) differ by at most this much (the research benchmark's fairness rule).
     """
     started = time.monotonic()
-    phase = CompactModel(prep, choice, fixed_rows, break_spread)
+    try:
+        phase = CompactModel(prep, choice, fixed_rows, break_spread)
+    except cpsat.Interrupted:  # Ctrl-C while it was built: phase 1's timing stands
+        breaks, idle = start_breaks(prep, choice)
+        penalty = weights.BREAK * breaks + weights.IDLE_SLOT * idle
+        seconds = time.monotonic() - started
+        return CompactDays(choice, "UNCHANGED", penalty, 0, breaks, idle, seconds)
     before_breaks, before_idle = phase.measure(choice.meetings)
     before = weights.BREAK * before_breaks + weights.IDLE_SLOT * before_idle
     if phase.trivial or time_limit <= 0:  # trivial: no meeting has another slot to go to
