@@ -10,7 +10,9 @@ which openpyxl took ~3.5 minutes to build and save. A `Book` is one file being w
 `Sheet`s take 1-based rows and columns (as the spreadsheet shows them) and, in
 `constant_memory` mode, must be written row after row (each row is flushed to a temporary
 file when the next begins). A style is a `Style` (XlsxWriter format properties); a cell's
-format is made once per book for each distinct combination of styles.
+format is made once per book for each distinct combination of styles. The data rows of
+lists (`write_table`, `write_rows`) are written as sheet XML by list_rows.py, and spliced
+into XlsxWriter's file when the book is closed.
 """
 
 from __future__ import annotations
