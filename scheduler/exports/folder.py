@@ -24,9 +24,9 @@ from models.domain import Change, Event, Schedule
 from scheduler.exports.agendas.bundle import (
     CONTACTS_NAME,
     ZIP_NAME,
+    AgendaZip,
     plan_agenda_files,
     write_contacts,
-    write_zip,
 )
 from scheduler.exports.agendas.history import PreviousCalendars
 from scheduler.exports.agendas.items import AgendaItem, activities_by_attendee
@@ -176,8 +176,9 @@ def write_folder(
         agenda_urls=None if agenda_urls is None else dict(agenda_urls),
     )
     writer = partial(write_schedule_job, changes=None if changes is None else tuple(changes))
-    run_jobs(ctx, plan_jobs(files, workers, DOCUMENTS if pdfs else ()), workers, writer)
-    write_zip(folder / ZIP_NAME, folder, files, dtstamp)
+    jobs = plan_jobs(files, workers, DOCUMENTS if pdfs else ())
+    with AgendaZip(folder / ZIP_NAME, folder, dtstamp) as bundle:
+        run_jobs(ctx, jobs, workers, writer, done=lambda job: bundle.add(job.files))
     write_contacts(folder / CONTACTS_NAME, event, files)
     if changes is not None:
         write_changes_csv(folder / CHANGES_CSV, event, changes)

@@ -162,12 +162,18 @@ def job_input(ctx: OutputContext, job: OutputJob) -> JobInput:
 
 
 def run_jobs(
-    ctx: OutputContext, jobs: Sequence[OutputJob], workers: int, write_schedule: ScheduleWriter
+    ctx: OutputContext,
+    jobs: Sequence[OutputJob],
+    workers: int,
+    write_schedule: ScheduleWriter,
+    done: Callable[[OutputJob], None] | None = None,
 ) -> None:
     """Run every job, in `workers` processes when more than one; any failure is raised.
 
     With a pool the schedule workbook is written here meanwhile (it needs everything, which
     this process holds anyway); the other jobs are sent what they write (`job_input`).
+    `done(job)` is called here for each agenda chunk once its files are written, in job
+    order, while later chunks are still being written.
     """
     if workers <= 1:
         for job in jobs:
@@ -175,6 +181,8 @@ def run_jobs(
                 write_schedule(ctx)
             else:
                 run_job(job_input(ctx, job))
+                if done is not None and job.files:
+                    done(job)
         return
     pool = ProcessPoolExecutor(
         max_workers=workers,
@@ -182,13 +190,17 @@ def run_jobs(
         initializer=child_started,
     )
     try:
-        futures: list[Future] = [
-            pool.submit(run_job, job_input(ctx, job)) for job in jobs if not job.is_schedule
+        futures: list[tuple[OutputJob, Future]] = [
+            (job, pool.submit(run_job, job_input(ctx, job))) for job in jobs if not job.is_schedule
         ]
         if any(job.is_schedule for job in jobs):
             write_schedule(ctx)
-        for future in futures:
+        # The chunks first, in order, so that `done` follows them as they end; the whole-event
+        # PDFs (begun first, the longest jobs) are waited for last.
+        for job, future in sorted(futures, key=lambda pair: not pair[0].files):
             future.result()
+            if done is not None and job.files:
+                done(job)
     except BaseException:
         # A failed job or a stop: the jobs not yet begun are dropped and the writers end
         # now, rather than finishing work that will be thrown away.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -98,6 +100,21 @@ def test_several_processes_write_the_same_files_as_one(tmp_path, demo):
     for name in ("agendas.pdf", "tables.pdf"):
         assert (one / name).read_bytes() == (two / name).read_bytes()
     assert (one / "contacts.csv").read_bytes() == (two / "contacts.csv").read_bytes()
+    # The zip is filled chunk by chunk as writers finish: the same entries, in file order.
+    with zipfile.ZipFile(one / "agendas.zip") as a, zipfile.ZipFile(two / "agendas.zip") as b:
+        assert a.namelist() == b.namelist() == [f"agendas/{n}" for n in _planned(one)]
+        assert all(a.read(n) == b.read(n) for n in a.namelist() if n.endswith(".ics"))
+
+
+def _planned(folder) -> list[str]:
+    """The agenda files in contacts.csv order (Attendees order): xlsx, ics, pdf each."""
+    with (folder / "contacts.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    return [
+        r[k].removeprefix("agendas/")
+        for r in rows
+        for k in ("agenda_xlsx", "agenda_ics", "agenda_pdf")
+    ]
 
 
 def cell_values(path) -> dict[str, list[tuple]]:
