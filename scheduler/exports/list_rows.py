@@ -23,6 +23,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,7 @@ PLAIN = re.compile(r"[\x00-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 CHUNK = 1 << 20
 
 
+@lru_cache(maxsize=4096)  # an event has a few dozen dates and times, each used often
 def excel_serial(value: dt.date | dt.time) -> float:
     """The number Excel stores for a date, a time of day or a (naive) date and time in the
     1900 date system, computed as XlsxWriter's write_datetime does (its function is private)."""
@@ -126,6 +128,8 @@ class ListRows:
         probe_at = sheet_xml.find('<row r="2"', data)
         end = sheet_xml.index("</sheetData>")
         probe = sheet_xml[probe_at:end] if probe_at >= 0 else ""
+        if probe.count("<row ") > 1:  # the rows below are ours alone: nothing may be lost
+            raise ValueError(f"{self.sheet.ws.name}: XlsxWriter wrote cells below the header")
         indices = dict(re.findall(r'<c r="([A-Z]+)2" s="(\d+)"', probe))
         filled = {}
         for k in self._styles.values():

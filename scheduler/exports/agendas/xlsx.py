@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from models.domain import Attendee, Event
@@ -38,6 +37,7 @@ from scheduler.exports.excel_style import (
     clean_text,
     shown_width,
 )
+from scheduler.exports.list_rows import excel_serial
 
 AGENDA_COLUMNS = ("date", "from", "to", "what", "with", "organisation", "where")
 HEADER_ROW = 6
@@ -82,10 +82,6 @@ def text(column: int, value: str, f: Format = PLAIN) -> Cell | None:
     return Cell(column, value, f._replace(quote=True) if value.startswith(FORMULA_PREFIXES) else f)
 
 
-# Day 0 of Excel's 1900 date system; dates after February 1900 are one day further on.
-EXCEL_EPOCH = dt.date(1899, 12, 31)
-
-
 def page_setup(page: Sheet) -> None:
     """A4 portrait on one page, the column headers repeated, narrower sides than a list."""
     page.print_setup(landscape=False, paper=A4, pages_wide=1, pages_high=1)
@@ -112,17 +108,6 @@ def timeline_rows(timeline: Sequence[AgendaItem], widths: list[int]):
         for column, value in enumerate(texts, start=WHAT_COLUMN):
             widths[column - 1] = max(widths[column - 1], shown_width(value))
         yield row, [c for c in cells if c is not None]
-
-
-@lru_cache(maxsize=4096)
-def excel_serial(value: dt.date | dt.time) -> float:
-    """The number Excel stores for a date or a time of day (the 1900 date system), as
-    XlsxWriter's write_datetime computes it (its function for this is private)."""
-    if isinstance(value, dt.time):
-        seconds = value.hour * 3600 + value.minute * 60 + value.second
-        return (seconds + value.microsecond / 1e6) / 86400
-    days = (value - EXCEL_EPOCH).days
-    return float(days + 1 if days > 59 else days)  # Excel counts a 29 February 1900
 
 
 def write_agenda_workbook(
