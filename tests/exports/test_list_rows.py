@@ -160,3 +160,12 @@ def test_excel_serials_are_xlsxwriters(tmp_path, value):
     wb.close()
     sheet = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
     assert f"<v>{excel_serial(value):.16G}</v>" in sheet
+
+
+def test_a_cell_written_below_a_list_is_refused_not_lost(tmp_path):
+    book = Book(tmp_path / "below.xlsx", "list", constant_memory=True, temp_dir=tmp_path)
+    sheet = book.sheet("List")
+    write_table(sheet, ("x",), [("a",), ("b",)])
+    sheet.put(5, 1, "a note under the list")
+    with pytest.raises(ValueError, match="below the header"):
+        book.close()
