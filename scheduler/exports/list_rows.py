@@ -128,7 +128,10 @@ class ListRows:
         probe_at = sheet_xml.find('<row r="2"', data)
         end = sheet_xml.index("</sheetData>")
         probe = sheet_xml[probe_at:end] if probe_at >= 0 else ""
-        if probe.count("<row ") > 1:  # the rows below are ours alone: nothing may be lost
+        # Below the header the rows are ours alone: a cell written there would be lost, and
+        # its row would keep XlsxWriter from writing the probe row.
+        written = set(re.findall(r'<row r="(\d+)"', sheet_xml[data:end]))
+        if written - {"1", "2"} or (self._styles and "2" not in written):
             raise ValueError(f"{self.sheet.ws.name}: XlsxWriter wrote cells below the header")
         indices = dict(re.findall(r'<c r="([A-Z]+)2" s="(\d+)"', probe))
         filled = {}
