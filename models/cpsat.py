@@ -214,7 +214,8 @@ def model_message(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
     try:
         model.export_to_file(f"/proc/self/fd/{fd}")  # binary: the name does not end in .txt
         with os.fdopen(os.dup(fd), "rb") as f:
-            message.ParseFromString(f.read())
+            data = f.read()
     finally:
-        os.close(fd)
+        os.close(fd)  # the file's pages go before the message is made (GBs at BIO)
+    message.ParseFromString(data)
     return message
