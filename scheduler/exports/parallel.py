@@ -12,7 +12,8 @@ whole memory (gigabytes at 8,000 attendees). And a job carries only what it writ
 its attendees, their agenda items and calendar history and the few event fields the files
 show (name, venue, timezone, sessions, slots: `slim_event`); the table signs the meetings
 and tables. The schedule workbook, which shows everything, is written by this process
-itself while the writers work, so no writer ever holds the whole event and schedule.
+itself while the writers work, and it fills agendas.zip as their chunks end, so no
+writer ever holds the whole event and schedule.
 Each writer dies with the command (scheduler/stopping.py), so none outlives a stop; an
 error or a stop (Ctrl-C) here cancels the jobs not yet begun and ends the writers.
 """
