@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from scheduler.exports.excel_style import Book, Sheet, Style
+from scheduler.exports.list_rows import CONTROL, EDGE_SPACE, ESCAPED
 
 SHEET_PART = "xl/worksheets/sheet1.xml"
 STRINGS_PART = "xl/sharedStrings.xml"
@@ -28,11 +29,6 @@ CORE_PART = "docProps/core.xml"
 COLUMNS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 TITLE_MARK = "@@title@@"
 STAMP_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
-# XlsxWriter's escapes of a shared string: a literal _xHHHH_ keeps its underscore, control
-# characters become _xHHHH_, and leading or trailing space is kept.
-LITERAL_ESCAPE_RE = re.compile("(_x[0-9a-fA-F]{4}_)")
-CONTROL_RE = re.compile(r"([\x00-\x08\x0b-\x1f])")
-EDGE_SPACE_RE = re.compile(r"^\s|\s$")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # XlsxWriter's: the file changes only with its content
 
 
@@ -173,11 +169,11 @@ def _columns(widths: Sequence[float]) -> str:
 
 def _escape(text: str) -> str:
     """Text as XML character data, control characters as Excel's _xHHHH_ escapes."""
-    text = LITERAL_ESCAPE_RE.sub(r"_x005F\1", text)
-    text = CONTROL_RE.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    text = ESCAPED.sub(r"_x005F\1", text)
+    text = CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _shared_string(text: str) -> str:
-    space = ' xml:space="preserve"' if EDGE_SPACE_RE.search(text) else ""
+    space = ' xml:space="preserve"' if EDGE_SPACE.search(text) else ""
     return f"<si><t{space}>{_escape(text)}</t></si>"
