@@ -83,8 +83,8 @@ def number_cell(ref: str, value: float, style: str = "") -> str:
 
 
 class ListRows:
-    """Rows 2, 3, ... of a list sheet whose header (row 1) XlsxWriter writes; `close` (or
-    the book's) splices them in. `widths` holds each column's widest value so far."""
+    """Rows 2, 3, ... of a list sheet whose header (row 1) XlsxWriter writes; the book's
+    `close` splices them in. `widths` holds each column's widest value so far."""
 
     def __init__(self, sheet: Sheet, columns: int, temp_dir: str | Path | None) -> None:
         self.sheet = sheet
@@ -101,7 +101,8 @@ class ListRows:
         return f' s="{START}{k}{END}"'
 
     def add(self, cells: Sequence[str]) -> None:
-        """Add the next row: its cells' XML, in column order (see `cell`); none: no row."""
+        """Add the next row: its cells' XML (`text_cell`, `number_cell`), in column order; no
+        cells, no row."""
         self.rows += 1
         if cells:
             r = self.rows + 1
@@ -175,5 +176,3 @@ def splice_lists(path: Path, lists: dict[str, ListRows]) -> None:
         spliced.replace(path)
     finally:
         spliced.unlink(missing_ok=True)
-        for rows in lists.values():
-            rows.close()
