@@ -92,9 +92,12 @@ def final_line(schedule, figures: dict, out_dir) -> str:
 # (fonts and templates loaded once), 3.1 s at 298 (one process); CPU 10-12 ms per attendee
 # there (was 23-25), ~14 at 16,000 (writers 184 s, measured, and schedule.xlsx ~36 s; was
 # 300-380 s): ~125 s estimated quiet, 321 s measured niced beside other load. The reserve
-# is that with a 1.5x margin for a loaded machine; the search gets the rest. The fixed part
-# was 1 s, but 58 attendees wrote in 0.61-0.69 s (quiet) and size S at its half limit (5 s)
-# ended at 3.8 s: 1.2 s that phase 2 could have had.
+# is that with a 1.5x margin for a loaded machine; the search gets the rest. Measured quiet
+# since (schedule lists as XML, the zip filled meanwhile): 101.8 s at 15,830 attendees (6.4
+# ms each) and 44.4 s at 7,920, half the reserve there; smaller events write in one
+# process at ~10 ms an attendee, so the per-attendee part stays until S-XL are re-run.
+# The fixed part was 1 s, but 58 attendees wrote in 0.61-0.69 s (quiet) and size S at its
+# half limit (5 s) ended at 3.8 s: 1.2 s that phase 2 could have had.
 WRITE_SECONDS = 0.5
 WRITE_SECONDS_PER_ATTENDEE = 0.013
 MIN_SEARCH_SHARE = 0.5  # the search never gets less than half the limit
