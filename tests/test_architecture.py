@@ -59,7 +59,7 @@ def test_core_module_imports_no_application_and_does_no_io(path: Path):
 
 
 SIGNAL_PIPE = {"pipe", "read", "close", "set_blocking"}
-# ... and a model's bytes pass through an anonymous file in memory (`model_message`): CP-SAT's
+# ... and a model's bytes pass through an anonymous file in memory (`_model_bytes`): CP-SAT's
 # wrapper writes them nowhere else. No file on disk is opened.
 MODEL_BYTES = {"memfd_create", "dup", "fdopen", "close"}
 

@@ -113,3 +113,26 @@ def test_the_preference_never_costs_objective():
     sub = _two_slots((6, 5))
     sub.prefer(np.array([1, 2]))
     assert _solved(sub, hint_first=False) == [1, 0, 0]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 100_000])
+def test_constraints_read_in_chunks_are_the_models(monkeypatch, chunk):
+    """Read a chunk at a time, the model's constraints are its whole message's, in order:
+    the chunks' byte offsets are computed (a named model, constraints whose lengths take
+    one to four bytes), and one byte off breaks every later one."""
+    from ortools.sat import cp_model_pb2
+
+    from models import cpsat
+
+    model = cp_model.CpModel()
+    model.name = "a name shifts where the constraints start"
+    x = [model.new_bool_var(f"x{i}") for i in range(3000)]
+    for n in (2, 50, 9_000, 1_200_000, 3):  # their bytes: under 2**7, 2**14, 2**21 and over
+        model.add_bool_or([x[i % 3000] for i in range(n)]).only_enforce_if(x[n % 3000])
+        model.add(sum(x[: min(n, 3000)]) <= n // 2)
+    message = cp_model_pb2.CpModelProto.FromString(cpsat._model_bytes(model))
+    whole = [c.SerializeToString() for c in message.constraints]
+    monkeypatch.setattr(cpsat, "_CHUNK", chunk)
+    read = [c.SerializeToString() for c in cpsat.model_constraints(model)]
+    assert max(map(len, whole)) > 2**21
+    assert read == whole
