@@ -262,17 +262,12 @@ def _skeleton():
         name="sigmeet_model_skeleton.proto", package="sigmeet", syntax="proto3"
     )
     message = file.message_type.add(name="ModelSkeleton")
-    string, raw = (
-        descriptor_pb2.FieldDescriptorProto.TYPE_STRING,
-        descriptor_pb2.FieldDescriptorProto.TYPE_BYTES,
-    )
-    optional, repeated = (
-        descriptor_pb2.FieldDescriptorProto.LABEL_OPTIONAL,
-        descriptor_pb2.FieldDescriptorProto.LABEL_REPEATED,
-    )
-    message.field.add(name="name", number=1, type=string, label=optional)
-    message.field.add(name="variables", number=2, type=raw, label=repeated)
-    message.field.add(name="constraints", number=3, type=raw, label=repeated)
+    field = descriptor_pb2.FieldDescriptorProto
+    message.field.add(name="name", number=1, type=field.TYPE_STRING, label=field.LABEL_OPTIONAL)
+    for name, number in (("variables", 2), ("constraints", 3)):
+        message.field.add(
+            name=name, number=number, type=field.TYPE_BYTES, label=field.LABEL_REPEATED
+        )
     pool = descriptor_pool.DescriptorPool()
     pool.Add(file)
     return message_factory.GetMessageClass(pool.FindMessageTypeByName("sigmeet.ModelSkeleton"))
