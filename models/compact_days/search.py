@@ -274,11 +274,6 @@ def _solve(model, objective, seconds: float, workers: int, seed: int, callback):
         solver.parameters.subsolvers.extend(
             PHASE2_SUBSOLVERS if objective is not None else PROBE_SUBSOLVERS
         )
-        # Both on full threads: by default CP-SAT gives two workers one full-problem
-        # subsolver and interleaves its LNS on the other, so "core" never ran (its log:
-        # "1 full problem subsolver: [no_lp]"). With it, ticf-13crafb's 3 breaks were found
-        # and proven in 15 s of stage A, where the bound had stayed at 0.
-        solver.parameters.num_full_subsolvers = 2
     status = solver.solve(model, callback)
     return solver, status
 
