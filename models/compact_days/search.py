@@ -265,8 +265,13 @@ def _lowest_breaks(phase: CompactModel, seconds: float) -> dict[int, int]:
 def _solve(model, objective, seconds: float, workers: int, seed: int, callback):
     """Minimise `objective` (None: any solution) within `seconds`. With two workers they are
     named: on 2 cores CP-SAT's default pair (an LP worker and LNS) found no timing at all in
-    60 s on two research events; schedules come from the LP-free CDCL worker, bounds from
-    the core-guided one (the team's notes on the research events, lesson 4)."""
+    60 s on two research events (the team's notes on the research events, lesson 4).
+
+    What runs then is the first named subsolver (no_lp) on one thread and CP-SAT's LNS
+    interleaved on the other: two workers get one full-problem subsolver, so "core" never
+    runs (the log says "1 full problem subsolver: [no_lp]"). Giving it a thread
+    (num_full_subsolvers = 2) proved ticf-13crafb once but lost forumt-14crafe and
+    tic-13crafc: 16 of 20 research events at the optimum against 18 (git log, a620154)."""
     if objective is not None:
         model.minimize(objective)
     solver = cpsat.solver(max(seconds, 0.1), workers, seed)
