@@ -1,7 +1,8 @@
 """CP-SAT plumbing shared by every solve (phase 1, its LNS rounds, phase 2): how a solver is
-set up for a time limit, how Ctrl-C stops it (the search returns its best so far), and how a
-model is read back as a message; and how Ctrl-C stops a long GLOP solve too. Every CP-SAT
-solve of the optimiser goes through `solver`, so none sets SIGINT behind our back."""
+set up for a time limit, how Ctrl-C stops it (the search returns its best so far), how a
+model's constraints are read back as messages, a chunk at a time; and how Ctrl-C stops a long
+GLOP solve too. Every CP-SAT solve of the optimiser goes through `solver`, so none sets
+SIGINT behind our back."""
 
 from __future__ import annotations
 
