@@ -40,6 +40,17 @@ from models.prepared import Prepared
 WINDOW_BREAKS = 2
 
 
+@dataclass(frozen=True)
+class Timing:
+    """A phase-2 model's meetings: literal per candidate row, busy literal per (attendee,
+    slot), and the indicator definitions (variable index, input indices) hints are computed
+    from."""
+
+    lit: dict[int, cp_model.IntVar]
+    busy: dict[tuple[int, int], cp_model.IntVar]
+    indicators: list[tuple[int, list[int]]]
+
+
 @dataclass
 class _Day:
     """One attendee's day in the model: busy literals by position, and the day's terms."""
@@ -85,18 +96,15 @@ class CompactModel:
         # A chosen row is always a candidate (phase 1 kept every rule with it).
         cand = np.union1d(cand, chosen)
         model = self.model
-        self.lit = {int(r): self._new(f"m{r}") for r in cand}
+        self._prep, self._cand = prep, cand
         self.rows_of_pair: dict[int, list[int]] = {}  # candidate rows, ascending
         for r in cand:
             self.rows_of_pair.setdefault(int(pair[r]), []).append(int(r))
         # trivial: no meeting has another slot to go to
         self.trivial = all(len(rs) == 1 for rs in self.rows_of_pair.values())
-        m = rules.MeetingLiterals.of(model, mo, cand, [self.lit[int(r)] for r in cand])
-        rules.pair_once(m, must_meet=True)  # H8, and the chosen pairs all meet
-        rules.one_per_table(m, av)
-        self.meeting_busy = rules.one_place(m, event).meeting  # no panel literals: fixed
-        self.indicators = m.indicators  # (busy var, meeting literals) for the hint
-        rules.max_consecutive(m, event, self.meeting_busy)
+        timing = self.timing(model)
+        self.lit, self.meeting_busy = timing.lit, timing.busy
+        self.indicators = timing.indicators  # (busy var, meeting literals) for the hint
 
         # Per attendee and day: blocks, breaks, idle slots.
         self.one = model.new_constant(1)
@@ -131,8 +139,8 @@ class CompactModel:
             if total:
                 model.add(sum(total) == int(activities[who]))
         self.attendee_gaps = per_attendee_breaks  # attendee -> their "break starts" literals
-        self._unary: list = []  # (attendee, lowest, "at least lowest + k breaks" literals)
-        self._clusters(av, chosen)
+        self.clusters(model, timing)
+        self.break_spread = break_spread
         if break_spread is not None and per_attendee_breaks:
             top = max(len(days[d]) for d in days) * len(days)
             hi, lo = model.new_int_var(0, top, "maxb"), model.new_int_var(0, top, "minb")
@@ -218,13 +226,26 @@ class CompactModel:
         model.add(breaks == sum(starts) - anyb)
         return _Day(busy, starts, anyb, gaps, idle)
 
-    def _clusters(self, av, chosen: np.ndarray) -> None:
+    def timing(self, model: cp_model.CpModel) -> Timing:
+        """In `model`: each chosen meeting at one of its candidate slots under the hard rules
+        H8 (as exactly one slot per chosen pair), H5, H1 and H11; the part both phase-2 models
+        (this one and the fewest-breaks one, compact_days/breaks_model.py) share."""
+        new = cpsat.bool_maker(model)  # a million of them at 3,000 attendees
+        lit = {int(r): new(f"m{r}") for r in self._cand}
+        m = rules.MeetingLiterals.of(model, self._prep.mo, self._cand, list(lit.values()))
+        rules.pair_once(m, must_meet=True)  # H8, and the chosen pairs all meet
+        rules.one_per_table(m, self._prep.av)
+        busy = rules.one_place(m, self.event).meeting  # no panel literals: fixed
+        rules.max_consecutive(m, self.event, busy)
+        return Timing(lit, busy, m.indicators)
+
+    def clusters(self, model: cp_model.CpModel, timing: Timing) -> None:
         """Table capacity restated over clusters of meetings that share an attendee (at
         most one of a cluster's meetings happens per slot): c[j, t] = "some meeting of cluster
         j is at t", and per slot sum_j c[j, t] <= free pool tables. Measured outside this
         project on the 12-table research events: 'at most one attendee may break' went from
         unsolved after 60 s to 13 s (the team's notes on the research events, lesson 3)."""
-        rows = self.rows_of_pair
+        rows, lit = self.rows_of_pair, timing.lit
         tclass = self._tclass
         pool_pairs = [p for p in sorted(rows) if all(tclass[r] == POOL for r in rows[p])]
         if not pool_pairs:
@@ -244,20 +265,20 @@ class CompactModel:
             at: dict[int, list] = {}
             for p in cluster:
                 for r in rows[p]:
-                    at.setdefault(int(self.slot_a[r]), []).append(self.lit[r])
+                    at.setdefault(int(self.slot_a[r]), []).append(lit[r])
             for t in sorted(at):
-                c = self._new(f"c{who},{t}")
-                self.model.add(c == sum(at[t]))
-                self.indicators.append((c.index, [x.index for x in at[t]]))
+                c = model.new_bool_var(f"c{who},{t}")
+                model.add(c == sum(at[t]))
+                timing.indicators.append((c.index, [x.index for x in at[t]]))
                 per_slot.setdefault(t, []).append(c)
         for p in pool_pairs:
             if p not in taken:
                 for r in rows[p]:
-                    per_slot.setdefault(int(self.slot_a[r]), []).append(self.lit[r])
-        cap = av.pool_tables_per_slot
+                    per_slot.setdefault(int(self.slot_a[r]), []).append(lit[r])
+        cap = self._prep.av.pool_tables_per_slot
         for t in sorted(per_slot):
             if len(per_slot[t]) > int(cap[t]):
-                self.model.add(sum(per_slot[t]) <= int(cap[t]))
+                model.add(sum(per_slot[t]) <= int(cap[t]))
 
     def lowest_breaks(self, who: int, seconds: float = 1.0) -> tuple[int, float]:
         """The fewest breaks attendee `who` can have considering only their own meetings
@@ -320,24 +341,6 @@ class CompactModel:
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return max(low, int(math.ceil(solver.best_objective_bound - 1e-6))), spent
         return low, spent
-
-    def unary_breaks(self, low: dict[int, int]):
-        """Breaks as low + a sum of per-attendee "has at least k breaks" literals (k above
-        their lowest, ordered), the objective shape core-guided search works best on (like a
-        MaxSAT solver's); returns that sum, without the constant sum(low)."""
-        terms = []
-        for who in sorted(self.attendee_gaps):
-            gaps = self.attendee_gaps[who]
-            lo = low.get(who, 0)
-            if len(gaps) <= lo:
-                continue
-            u = [self._new(f"u{who},{k}") for k in range(lo + 1, len(gaps) + 1)]
-            for hi, below in zip(u[1:], u, strict=False):
-                self.model.add_implication(hi, below)
-            self.model.add(sum(gaps) == lo + sum(u))
-            self._unary.append((who, lo, u))
-            terms += u
-        return cp_model.LinearExpr.sum(terms)
 
     def _fewest_breaks_by_windows(self, who: int) -> int | None:
         """On a one-day event: `who`'s fewest breaks if some timing of their own meetings
@@ -451,10 +454,6 @@ class CompactModel:
             for k in range(len(started)):
                 val[started[k].index] = int(bool(on) and min(on) <= lo + k)
                 val[ongoing[k].index] = int(bool(on) and max(on) >= lo + k)
-        for who, lo, u in self._unary:
-            count = sum(val[g.index] for g in self.attendee_gaps[who])
-            for k, x in enumerate(u, start=lo + 1):
-                val[x.index] = int(count >= k)
         if self.spread is not None:
             per: dict[int, int] = {}
             for who, d in zip(self.day_owner, self.days, strict=True):

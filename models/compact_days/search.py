@@ -6,13 +6,13 @@ model, models/compact_days/model.py, states them with phase 1's rule functions) 
 minimises first the breaks, then the idle slots (lexicographically; models/weights.py prices
 them 20 and 1), with the contract's definitions: per attendee and day, the day's slots in
 time order across sessions; a break is a maximal run of idle slots between the first and
-last activity of the day. The search is staged: a gapless probe, fewest breaks, then fewest
-idle slots among timings with no more breaks.
+last activity of the day. On a few hundred meetings the search is staged: a gapless probe,
+fewest breaks (on a leaner model of its own, compact_days/breaks_model.py), then fewest idle
+slots among timings with no more breaks. Larger events get LNS rounds (compact_days/lns.py).
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,12 +21,17 @@ from ortools.sat.python import cp_model
 
 from models import cpsat, weights
 from models.choice import Choice
+from models.compact_days.breaks_model import BreaksModel
 from models.compact_days.lns import retime
 from models.compact_days.model import CompactModel, start_breaks
 from models.cpsat import DETERMINISTIC_PER_SECOND, interrupted
 from models.prepared import Prepared
 
-STAGE_A_SHARE = 0.7  # of phase 2's time: fewest breaks first; the rest for idle slots
+# Of phase 2's time: stage A's search with LNS ends by SEARCH_SHARE, its proving by
+# STAGE_A_SHARE (the proofs of the 14-table research events took 20-40 s of their 55; at
+# 0.7 they were not reached); the rest is for idle slots.
+SEARCH_SHARE = 0.25
+STAGE_A_SHARE = 0.95
 ONE_BLOCK_SHARE = 0.25  # of phase 2's time: first look for days without any idle slot
 ONE_BLOCK_MAX_LITERALS = 50_000  # above this a gapless timing is hopeless and not looked for
 ONE_BLOCK_MIN_SECONDS = 10.0  # the gapless search took 1.4-6 s when it succeeded
@@ -40,10 +45,6 @@ WHOLE_MODEL_MEETINGS = 400
 STAGES_MIN_SECONDS = 10.0
 PHASE2_SUBSOLVERS = ("no_lp", "core")
 PROBE_SUBSOLVERS = ("no_lp", "quick_restart_no_lp")
-PROBE_SHARE = (
-    0.3  # of phase 2's time: questions "at most k breaks" end by then (forum-13crafc: 2 s)
-)
-UNARY = True  # stage A minimises per-attendee "at least k breaks" literals
 LOWEST_SHARE = 0.1  # of phase 2's time at most: per-attendee lowest breaks
 # Deterministic time per wall second of those tiny solves, measured ~0.2 here.
 LOWEST_DETERMINISTIC_PER_SECOND = 0.2
@@ -110,8 +111,8 @@ def compact_days(
     clock = _Clock(workers, started)  # building this model counts against the limit too
     reporter = _Reporter(progress, phase, started) if progress else None
 
-    def run(objective, seconds: float, callback=None, model=phase.model):
-        solver, status = _solve(model, objective, seconds, workers, seed, callback)
+    def run(objective, seconds: float, callback=None, model=phase.model, full=False):
+        solver, status = _solve(model, objective, seconds, workers, seed, callback, full)
         clock.spend(solver)
         return solver, status
 
@@ -158,60 +159,41 @@ def compact_days(
                 phase.hint(found)
         elif status == cp_model.INFEASIBLE:  # somebody has a break more than their lowest
             low += 1
-            # Then "at most `low` breaks in all", raised while it is proven impossible: with
-            # the per-attendee bounds only a few attendees may break more than their lowest.
-            while not settled and low < best_breaks and not clock.stopped:
-                seconds = PROBE_SHARE * time_limit - clock.used
-                if seconds < 1.0:
-                    break
-                probe = phase.model.clone()
-                probe.add(_breaks_in(probe, phase) <= low)
-                probe.clear_hints()
-                solver, status = run(None, seconds, model=probe)
-                if status == cp_model.INFEASIBLE:
-                    low += 1
-                    continue
-                if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    rows = phase.chosen_rows(solver)
-                    if reporter:
-                        reporter.offer_rows(rows)
-                    breaks = phase.measure(rows)[0]
-                    if breaks <= low:
-                        found, best_breaks, settled = rows, breaks, True
-                        phase.hint(found)
-                break
-    # Stage A: fewest breaks, minimised from the phase-1 timing. (Probing "at most k breaks"
-    # upwards from the bound instead was slower on the research events: forum-13's 0-break
-    # timing was not found in 40 s that way; minimising found and proved it in ~20 s.)
-    cap = phase.model.add(phase.breaks_expr <= best_breaks)
-    objective = phase.breaks_expr
+    # Stage A: fewest breaks, on the fewest-breaks model (compact_days/breaks_model.py).
+    # First its no_lp worker with CP-SAT's LNS, from no timing (from phase 1's it found
+    # less), then, from the best timing found, no_lp and the core-guided worker on a thread
+    # each: the core worker proves the bound (both 14-table research events, 20-50 s).
     if not settled:
-        if UNARY and workers == 2:  # measured on forum-14 at 40 s: 41 breaks, plain sum 78
-            objective = phase.unary_breaks(lowest)
-            phase.hint(found)
-        solver, status = run(objective, STAGE_A_SHARE * time_limit - clock.used, reporter)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            found = phase.chosen_rows(solver)
-            best_breaks = phase.measure(found)[0]
-            shift = sum(lowest.values()) if objective is not phase.breaks_expr else 0
-            low = max(low, shift + int(math.ceil(solver.best_objective_bound - 1e-6)))
+        lean = BreaksModel(phase, lowest)
+        lean.at_least(low)
+        watch = _RowsReporter(reporter, lean) if reporter else None
+        for full, share in ((False, SEARCH_SHARE), (True, STAGE_A_SHARE)):
+            if clock.stopped or low >= best_breaks:
+                break
+            if full:
+                lean.cap(best_breaks)
+                lean.hint(found)
+            seconds = share * time_limit - clock.used
+            solver, status = run(lean.more, seconds, watch, model=lean.model, full=full)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                rows = lean.chosen_rows(solver)
+                low = max(low, lean.low(solver))
+                breaks = phase.measure(rows)[0]  # checked plainly
+                if breaks < best_breaks:
+                    found, best_breaks = rows, breaks
     proven = low >= best_breaks
     # Stage B: fewest idle slots among timings with no more breaks.
-    status, offset = cp_model.UNKNOWN, 0
+    status = cp_model.UNKNOWN
     if not clock.stopped:
-        _set_cap(cap, best_breaks)
+        phase.model.add(phase.breaks_expr <= best_breaks)
         phase.hint(found)
-        # (with unary break literals the same penalty less BREAK x sum(lowest), a constant)
-        penalty_expr = weights.BREAK * objective + weights.IDLE_SLOT * phase.idle_expr
-        offset = weights.BREAK * sum(lowest.values()) if objective is not phase.breaks_expr else 0
+        penalty_expr = weights.BREAK * phase.breaks_expr + weights.IDLE_SLOT * phase.idle_expr
         solver, status = run(penalty_expr, max(time_limit - clock.used, 0.5), reporter)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = phase.chosen_rows(solver)
     proven = proven and status == cp_model.OPTIMAL
     bound = (
-        offset + int(round(solver.best_objective_bound))
-        if proven
-        else weights.BREAK * min(low, best_breaks)
+        int(round(solver.best_objective_bound)) if proven else weights.BREAK * min(low, best_breaks)
     )
     seconds = time.monotonic() - started
     breaks, idle = phase.measure(found)
@@ -242,12 +224,6 @@ def _by_stages(prep: Prepared, choice: Choice, small: bool, seconds: float) -> b
     return small and everyone and meetings and seconds >= STAGES_MIN_SECONDS
 
 
-def _breaks_in(model: cp_model.CpModel, phase: CompactModel):
-    """The breaks of `phase`'s model over the same variables of its clone `model`."""
-    lits = [model.get_bool_var_from_proto_index(g.index) for g in phase.break_literals]
-    return cp_model.LinearExpr.sum(lits)
-
-
 def _lowest_breaks(phase: CompactModel, seconds: float) -> dict[int, int]:
     """Attendee -> the fewest breaks their own meetings allow; attendees left when the
     time is up count 0 (still a valid bound)."""
@@ -262,16 +238,14 @@ def _lowest_breaks(phase: CompactModel, seconds: float) -> dict[int, int]:
     return low
 
 
-def _solve(model, objective, seconds: float, workers: int, seed: int, callback):
+def _solve(model, objective, seconds: float, workers: int, seed: int, callback, full=False):
     """Minimise `objective` (None: any solution) within `seconds`. With two workers they are
     named: on 2 cores CP-SAT's default pair (an LP worker and LNS) found no timing at all in
     60 s on two research events (the team's notes on the research events, lesson 4).
 
-    What runs then is the first named subsolver (no_lp) on one thread and CP-SAT's LNS
-    interleaved on the other: two workers get one full-problem subsolver, so "core" never
-    runs (the log says "1 full problem subsolver: [no_lp]"). Giving it a thread
-    (num_full_subsolvers = 2) proved ticf-13crafb once but lost forumt-14crafe and
-    tic-13crafc: 16 of 20 research events at the optimum against 18 (git log, a620154)."""
+    Two workers get one full-problem subsolver: the first named one (no_lp) on one thread
+    and CP-SAT's LNS interleaved on the other. `full`: both named subsolvers get a thread, so
+    "core" runs too (it proves bounds; it finds less than LNS)."""
     if objective is not None:
         model.minimize(objective)
     solver = cpsat.solver(max(seconds, 0.1), workers, seed)
@@ -279,6 +253,8 @@ def _solve(model, objective, seconds: float, workers: int, seed: int, callback):
         solver.parameters.subsolvers.extend(
             PHASE2_SUBSOLVERS if objective is not None else PROBE_SUBSOLVERS
         )
+        if full:
+            solver.parameters.num_full_subsolvers = 2
     status = solver.solve(model, callback)
     return solver, status
 
@@ -303,6 +279,17 @@ class _Clock:
         if self.deterministic:
             self.spent += solver.response_proto.deterministic_time / DETERMINISTIC_PER_SECOND
         self.stopped = self.stopped or interrupted()
+
+
+class _RowsReporter(cp_model.CpSolverSolutionCallback):
+    """Reports the timings of a BreaksModel's solve to a _Reporter."""
+
+    def __init__(self, reporter: _Reporter, lean: BreaksModel):
+        super().__init__()
+        self._reporter, self._lean = reporter, lean
+
+    def on_solution_callback(self) -> None:
+        self._reporter.offer_rows(self._lean.chosen_rows(self))
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
@@ -331,11 +318,3 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         elapsed = time.monotonic() - self._started
         # Bound 0: a bound on breaks alone says little about the penalty.
         self._progress(CompactProgress(penalty, 0, elapsed, self.count, breaks, idle))
-
-
-def _set_cap(constraint, most: int) -> None:
-    """Change the right-hand side of `breaks_expr <= ...` in place (the expression has no
-    constant term, so the stored domain is exactly [lowest, most])."""
-    domain = constraint.proto.linear.domain
-    assert len(domain) == 2
-    domain[1] = most

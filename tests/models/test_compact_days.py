@@ -10,6 +10,7 @@ import pytest
 from ortools.sat.python import cp_model
 
 from models.choice import Choice
+from models.compact_days.breaks_model import BreaksModel
 from models.compact_days.model import CompactModel
 from models.compact_days.search import compact_days
 from models.prepared import prepare
@@ -211,6 +212,49 @@ def test_the_model_prices_every_timing_like_the_contract(tmp_path):
             assert solver.value(phase.idle_expr) == idle, timing
             figures = quality_figures(event, _schedule_of(prep, choice))
             assert (figures["breaks"], figures["idle_slots"]) == (breaks, idle)
+
+
+def test_the_breaks_model_counts_every_timing_like_the_contract(tmp_path):
+    # Stage A's model (compact_days/breaks_model.py), with the meetings pinned to a timing:
+    # its fewest breaks must be the contract's breaks of that timing (a wrong "break ends
+    # here" literal forces one or hides one), and the attendees' lowest breaks, stated in it,
+    # never cut a real timing off. One day, then two days.
+    for days, slots in ((1, 10), (2, 5)):
+        rows = session_rows(("S0", "09:00", f"{9 + slots // 3}:{20 * (slots % 3):02d}"))
+        for d in range(1, days):
+            end = f"{9 + slots // 3}:{20 * (slots % 3):02d}"
+            rows += session_rows((f"S{d}", "09:00", end), day=DAY + dt.timedelta(days=d))
+        event = make_event(
+            tmp_path,
+            attendees=people("A", "B", "C", "D", "E"),
+            requests=wants(("A", "B"), ("A", "C"), ("A", "D"), ("B", "C"), ("D", "E")),
+            sessions=rows,
+            tables=3,
+        )
+        prep = prepare(event)
+        mo = prep.mo
+        rng = random.Random(days)
+        tried = 0
+        while tried < 15:
+            timing = {pair: rng.randrange(len(event.slots)) for pair in mo.pairs}
+            busy = [(p, s) for pair, s in timing.items() for p in pair]
+            if len(set(busy)) < len(busy):
+                continue  # somebody twice at once: not a timing
+            tried += 1
+            choice = _choice(event, mo, timing)
+            phase = CompactModel(prep, choice)
+            lowest = {who: phase.lowest_breaks(who)[0] for who in phase.attendee_gaps}
+            lean = BreaksModel(phase, lowest)
+            for r in choice.meetings:
+                lean.model.add(lean.lit[int(r)] == 1)
+            lean.model.minimize(lean.breaks)
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            assert solver.solve(lean.model) == cp_model.OPTIMAL, timing
+            breaks = phase.measure(choice.meetings)[0]
+            assert solver.value(lean.breaks) == breaks, timing
+            assert lean.shift + solver.value(lean.more) == breaks, timing
+            assert lean.chosen_rows(solver) == choice.meetings
 
 
 @pytest.mark.slow  # research events

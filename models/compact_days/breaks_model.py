@@ -1,0 +1,105 @@
+"""Phase 2's fewest-breaks model: the same meetings under the same hard rules as
+CompactModel (models/compact_days/model.py), with only what counting breaks needs.
+
+Per attendee and day, "a break ends at t": busy at t, idle just before, and busy at some
+earlier slot of the day (a prefix-OR literal "has been busy today by t"). These literals are
+0 in a gapless day, so the core-guided worker's trivial cores are few. Breaks per attendee are
+at least their lowest (CompactModel.lowest_breaks) plus ordered "at least one more" literals,
+the objective (the shape a MaxSAT solver works on). No idle slots: CompactModel, which counts
+them, takes over once the breaks are settled. Both are in the team's notes on the research
+events (lessons 1-3); on the two 14-table research events this model's core worker proved the
+published optimum where CompactModel's did not (git log of this file).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ortools.sat.python import cp_model
+
+from models import cpsat
+from models.compact_days.model import CompactModel
+
+
+class BreaksModel:
+    """The fewest-breaks model of `phase`'s meetings; `lowest`: attendee -> their fewest
+    breaks (a lower bound each)."""
+
+    def __init__(self, phase: CompactModel, lowest: dict[int, int]):
+        self.model = model = cp_model.CpModel()
+        new = cpsat.bool_maker(model)
+        timing = phase.timing(model)
+        phase.clusters(model, timing)
+        self.lit = timing.lit
+        one = model.new_constant(1)
+        busy = timing.busy
+        people = sorted({who for who, _ in busy} | set(phase.panel_busy.any(1).nonzero()[0]))
+        self.ends: dict[int, list] = {}  # attendee -> their "a break ends here" literals
+        terms = []
+        for who in people:
+            total, ends = [], []
+            for slots in phase.day_slots.values():
+                had = prev = None
+                for t in slots:
+                    cur = one if phase.panel_busy[who, t] else busy.get((who, t))
+                    if cur is not None and had is not None and prev is not one:
+                        e = new(f"e{who},{t}")
+                        model.add_bool_or([e, ~cur, ~had] + ([prev] if prev is not None else []))
+                        ends.append(e)
+                    if cur is not None:
+                        total.append(cur)
+                        if cur is one or had is one:
+                            nxt = one
+                        else:
+                            nxt = new(f"h{who},{t}")
+                            model.add_implication(cur, nxt)
+                            if had is not None:
+                                model.add_implication(had, nxt)
+                        had = nxt
+                    prev = cur
+            # Implied: busy slots over the event = the attendee's fixed activity count.
+            model.add(sum(total) == int(phase.activities[who]))
+            self.ends[who] = ends
+            lo = lowest.get(who, 0)
+            if lo > 0:
+                model.add(sum(ends) >= lo)
+            if len(ends) > lo:
+                u = [new(f"u{who},{k}") for k in range(lo + 1, len(ends) + 1)]
+                for higher, below in zip(u[1:], u, strict=False):
+                    model.add_implication(higher, below)
+                model.add(sum(ends) == lo + sum(u))
+                terms += u
+        if phase.break_spread is not None and self.ends:
+            top = sum(len(slots) for slots in phase.day_slots.values())
+            hi, lo_ = model.new_int_var(0, top, "maxb"), model.new_int_var(0, top, "minb")
+            for who in sorted(self.ends):
+                model.add(sum(self.ends[who]) <= hi)
+                model.add(sum(self.ends[who]) >= lo_)
+            model.add(hi - lo_ <= phase.break_spread)
+        self.shift = sum(lowest.get(who, 0) for who in self.ends)
+        self.more = cp_model.LinearExpr.sum(terms)  # breaks above everyone's lowest
+        self.breaks = cp_model.LinearExpr.sum([e for ends in self.ends.values() for e in ends])
+
+    def at_least(self, breaks: int) -> None:
+        """No timing has fewer than `breaks` breaks (proven elsewhere)."""
+        if breaks > self.shift:
+            self.model.add(self.more >= breaks - self.shift)
+
+    def cap(self, breaks: int) -> None:
+        """Only timings with at most `breaks` breaks."""
+        self.model.add(self.more <= breaks - self.shift)
+
+    def low(self, solver: cp_model.CpSolver) -> int:
+        """The lower bound on breaks a minimising solve of `more` proved."""
+        return self.shift + int(math.ceil(solver.best_objective_bound - 1e-6))
+
+    def hint(self, rows) -> None:
+        """Hint the meetings' slots of a timing (CP-SAT completes the rest)."""
+        chosen = set(int(r) for r in rows)
+        self.model.clear_hints()
+        for r, x in self.lit.items():
+            self.model.add_hint(x, r in chosen)
+
+    def chosen_rows(self, solver) -> tuple[int, ...]:
+        """The timing of a solve (or of a solution callback)."""
+        return tuple(r for r in sorted(self.lit) if solver.boolean_value(self.lit[r]))
