@@ -169,60 +169,13 @@ def test_solve_reports_both_phases_and_keeps_phase_one_meetings(tmp_path):
     assert_checked(event, schedule, tmp_path)
 
 
-def test_the_model_prices_every_timing_like_the_contract(tmp_path):
-    # With the meetings pinned to a timing, the cheapest values of the model's break and idle
-    # terms must be the contract's figures for that timing: not above (a wrongly forced
-    # break) and not below (a break the model could hide). One day, then two days.
+def _random_timings(tmp_path):
+    """(event, prep, timing, choice): 15 random timings of five attendees' meetings, with
+    nobody twice at once, on one day of 10 slots, then 15 on two days of 5."""
     for days, slots in ((1, 10), (2, 5)):
-        sessions = [
-            (f"S{d}", "09:00", f"{9 + slots // 3}:{20 * (slots % 3):02d}") for d in range(days)
-        ]
-        rows = session_rows(*sessions[:1])
+        end = f"{9 + slots // 3}:{20 * (slots % 3):02d}"
+        rows = session_rows(("S0", "09:00", end))
         for d in range(1, days):
-            rows += session_rows(sessions[d], day=DAY + dt.timedelta(days=d))
-        event = make_event(
-            tmp_path,
-            attendees=people("A", "B", "C", "D", "E"),
-            requests=wants(("A", "B"), ("A", "C"), ("A", "D"), ("B", "C"), ("D", "E")),
-            sessions=rows,
-            tables=3,
-        )
-        prep = prepare(event)
-        mo = prep.mo
-        slot_count = len(event.slots)
-        assert slot_count == days * slots
-        rng = random.Random(days)
-        tried = 0
-        while tried < 15:
-            timing = {pair: rng.randrange(slot_count) for pair in mo.pairs}
-            busy = [(p, s) for pair, s in timing.items() for p in pair]
-            if len(set(busy)) < len(busy):
-                continue  # somebody twice at once: not a timing
-            tried += 1
-            choice = _choice(event, mo, timing)
-            phase = CompactModel(prep, choice)
-            breaks, idle = phase.measure(choice.meetings)
-            for r in choice.meetings:
-                phase.model.add(phase.lit[int(r)] == 1)
-            phase.model.minimize(20 * phase.breaks_expr + phase.idle_expr)
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = 1
-            assert solver.solve(phase.model) == cp_model.OPTIMAL, timing
-            assert solver.value(phase.breaks_expr) == breaks, timing
-            assert solver.value(phase.idle_expr) == idle, timing
-            figures = quality_figures(event, _schedule_of(prep, choice))
-            assert (figures["breaks"], figures["idle_slots"]) == (breaks, idle)
-
-
-def test_the_breaks_model_counts_every_timing_like_the_contract(tmp_path):
-    # Stage A's model (compact_days/breaks_model.py), with the meetings pinned to a timing:
-    # its fewest breaks must be the contract's breaks of that timing (a wrong "break ends
-    # here" literal forces one or hides one), and the attendees' lowest breaks, stated in it,
-    # never cut a real timing off. One day, then two days.
-    for days, slots in ((1, 10), (2, 5)):
-        rows = session_rows(("S0", "09:00", f"{9 + slots // 3}:{20 * (slots % 3):02d}"))
-        for d in range(1, days):
-            end = f"{9 + slots // 3}:{20 * (slots % 3):02d}"
             rows += session_rows((f"S{d}", "09:00", end), day=DAY + dt.timedelta(days=d))
         event = make_event(
             tmp_path,
@@ -232,29 +185,58 @@ def test_the_breaks_model_counts_every_timing_like_the_contract(tmp_path):
             tables=3,
         )
         prep = prepare(event)
-        mo = prep.mo
+        assert len(event.slots) == days * slots
         rng = random.Random(days)
         tried = 0
         while tried < 15:
-            timing = {pair: rng.randrange(len(event.slots)) for pair in mo.pairs}
+            timing = {pair: rng.randrange(len(event.slots)) for pair in prep.mo.pairs}
             busy = [(p, s) for pair, s in timing.items() for p in pair]
             if len(set(busy)) < len(busy):
                 continue  # somebody twice at once: not a timing
             tried += 1
-            choice = _choice(event, mo, timing)
-            phase = CompactModel(prep, choice)
-            lowest = {who: phase.lowest_breaks(who)[0] for who in phase.attendee_gaps}
-            lean = BreaksModel(phase, lowest)
-            for r in choice.meetings:
-                lean.model.add(lean.lit[int(r)] == 1)
-            lean.model.minimize(lean.breaks)
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = 1
-            assert solver.solve(lean.model) == cp_model.OPTIMAL, timing
-            breaks = phase.measure(choice.meetings)[0]
-            assert solver.value(lean.breaks) == breaks, timing
-            assert lean.shift + solver.value(lean.more) == breaks, timing
-            assert lean.chosen_rows(solver) == choice.meetings
+            yield event, prep, timing, _choice(event, prep.mo, timing)
+
+
+def _pinned_solve(model: cp_model.CpModel, lit, choice: Choice, objective) -> cp_model.CpSolver:
+    """Minimise `objective` with every meeting of `choice` at its slot (one worker)."""
+    for r in choice.meetings:
+        model.add(lit[int(r)] == 1)
+    model.minimize(objective)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return solver
+
+
+def test_the_model_prices_every_timing_like_the_contract(tmp_path):
+    # With the meetings pinned to a timing, the cheapest values of the model's break and idle
+    # terms must be the contract's figures for that timing: not above (a wrongly forced
+    # break) and not below (a break the model could hide). One day, then two days.
+    for event, prep, timing, choice in _random_timings(tmp_path):
+        phase = CompactModel(prep, choice)
+        breaks, idle = phase.measure(choice.meetings)
+        objective = 20 * phase.breaks_expr + phase.idle_expr
+        solver = _pinned_solve(phase.model, phase.lit, choice, objective)
+        assert solver.value(phase.breaks_expr) == breaks, timing
+        assert solver.value(phase.idle_expr) == idle, timing
+        figures = quality_figures(event, _schedule_of(prep, choice))
+        assert (figures["breaks"], figures["idle_slots"]) == (breaks, idle)
+
+
+def test_the_breaks_model_counts_every_timing_like_the_contract(tmp_path):
+    # Stage A's model (compact_days/breaks_model.py), with the meetings pinned to a timing:
+    # its fewest breaks must be the contract's breaks of that timing (a wrong "break ends
+    # here" literal forces one or hides one), and the attendees' lowest breaks, stated in it,
+    # never cut a real timing off. One day, then two days.
+    for _, prep, timing, choice in _random_timings(tmp_path):
+        phase = CompactModel(prep, choice)
+        lowest = {who: phase.lowest_breaks(who)[0] for who in phase.attendee_gaps}
+        lean = BreaksModel(phase, lowest)
+        solver = _pinned_solve(lean.model, lean.lit, choice, lean.breaks)
+        breaks = phase.measure(choice.meetings)[0]
+        assert solver.value(lean.breaks) == breaks, timing
+        assert lean.shift + solver.value(lean.more) == breaks, timing
+        assert lean.chosen_rows(solver) == choice.meetings
 
 
 @pytest.mark.slow  # research events
