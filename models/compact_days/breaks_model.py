@@ -69,13 +69,6 @@ class BreaksModel:
                     model.add_implication(higher, below)
                 model.add(sum(ends) == lo + sum(u))
                 terms += u
-        if phase.break_spread is not None and self.ends:
-            top = sum(len(slots) for slots in phase.day_slots.values())
-            hi, lo_ = model.new_int_var(0, top, "maxb"), model.new_int_var(0, top, "minb")
-            for who in sorted(self.ends):
-                model.add(sum(self.ends[who]) <= hi)
-                model.add(sum(self.ends[who]) >= lo_)
-            model.add(hi - lo_ <= phase.break_spread)
         self.shift = sum(lowest.get(who, 0) for who in self.ends)
         self.more = cp_model.LinearExpr.sum(terms)  # breaks above everyone's lowest
         self.breaks = cp_model.LinearExpr.sum([e for ends in self.ends.values() for e in ends])

@@ -64,11 +64,9 @@ class _Day:
 
 class CompactModel:
     """The phase-2 model for one phase-1 choice. `fixed_rows`: chosen rows that keep their
-    slot; `break_spread`: any two attendees' break counts differ by at most this much."""
+    slot."""
 
-    def __init__(
-        self, prep: Prepared, choice: Choice, fixed_rows=(), break_spread: int | None = None
-    ):
+    def __init__(self, prep: Prepared, choice: Choice, fixed_rows=()):
         event, av, mo = prep.event, prep.av, prep.mo
         self.event = event
         self.model = cp_model.CpModel()
@@ -114,7 +112,6 @@ class CompactModel:
             days.setdefault(s.date, []).append(s.index)
         self.days: list[_Day] = []
         self.day_owner: list[int] = []
-        self.spread = None
         terms = []
         per_attendee_breaks: dict[int, list] = {}
         people = sorted(
@@ -140,16 +137,6 @@ class CompactModel:
                 model.add(sum(total) == int(activities[who]))
         self.attendee_gaps = per_attendee_breaks  # attendee -> their "break starts" literals
         self.clusters(model, timing)
-        self.break_spread = break_spread
-        if break_spread is not None and per_attendee_breaks:
-            top = max(len(days[d]) for d in days) * len(days)
-            hi, lo = model.new_int_var(0, top, "maxb"), model.new_int_var(0, top, "minb")
-            for who in sorted(per_attendee_breaks):
-                b_who = sum(per_attendee_breaks[who])
-                model.add(b_who <= hi)
-                model.add(b_who >= lo)
-            model.add(hi - lo <= break_spread)
-            self.spread = (hi, lo)
         self.activities, self.day_slots = activities, days
         self.break_literals = [g for d in terms for _, g in d.gaps]
         self.breaks_expr = cp_model.LinearExpr.sum(self.break_literals)
@@ -454,12 +441,6 @@ class CompactModel:
             for k in range(len(started)):
                 val[started[k].index] = int(bool(on) and min(on) <= lo + k)
                 val[ongoing[k].index] = int(bool(on) and max(on) >= lo + k)
-        if self.spread is not None:
-            per: dict[int, int] = {}
-            for who, d in zip(self.day_owner, self.days, strict=True):
-                per[who] = per.get(who, 0) + sum(val[g.index] for _, g in d.gaps)
-            val[self.spread[0].index] = max(per.values())
-            val[self.spread[1].index] = min(per.values())
         model.clear_hints()
         order = sorted(val)
         model.proto.solution_hint.vars.extend(order)

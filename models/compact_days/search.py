@@ -83,18 +83,16 @@ def compact_days(
     workers: int = 2,
     seed: int = 0,
     fixed_rows: tuple[int, ...] = (),
-    break_spread: int | None = None,
     progress: Callable[[CompactProgress], None] | None = None,
 ) -> CompactDays:
     """Re-time the meetings of `choice` for the fewest breaks, then idle slots.
 
     `fixed_rows`: chosen meeting rows that must keep their slot (e.g. announced meetings a
-    re-plan kept). `break_spread`: when given, any two attendees' break counts (over the
-    event) differ by at most this much (the research benchmark's fairness rule).
+    re-plan kept).
     """
     started = time.monotonic()
     try:
-        phase = CompactModel(prep, choice, fixed_rows, break_spread)
+        phase = CompactModel(prep, choice, fixed_rows)
     except cpsat.Interrupted:  # Ctrl-C while it was built: phase 1's timing stands
         breaks, idle = start_breaks(prep, choice)
         penalty = weights.BREAK * breaks + weights.IDLE_SLOT * idle
