@@ -18,7 +18,7 @@ import math
 from ortools.sat.python import cp_model
 
 from models import cpsat
-from models.compact_days.model import CompactModel
+from models.compact_days.model import CompactModel, break_ends
 
 
 class BreaksModel:
@@ -32,31 +32,16 @@ class BreaksModel:
         phase.clusters(model, timing)
         self.lit = timing.lit
         one = model.new_constant(1)
-        busy = timing.busy
-        people = sorted({who for who, _ in busy} | set(phase.panel_busy.any(1).nonzero()[0]))
+        busy_at: dict[int, dict[int, object]] = {}  # attendee -> slot -> busy literal
+        for (who, t), x in timing.busy.items():
+            busy_at.setdefault(who, {})[t] = x
+        for who, t in zip(*phase.panel_busy.nonzero(), strict=True):
+            busy_at.setdefault(int(who), {})[int(t)] = one  # fixed panels: no meeting there
         self.ends: dict[int, list] = {}  # attendee -> their "a break ends here" literals
         terms = []
-        for who in people:
-            total, ends = [], []
-            for slots in phase.day_slots.values():
-                had = prev = None
-                for t in slots:
-                    cur = one if phase.panel_busy[who, t] else busy.get((who, t))
-                    if cur is not None and had is not None and prev is not one:
-                        e = new(f"e{who},{t}")
-                        model.add_bool_or([e, ~cur, ~had] + ([prev] if prev is not None else []))
-                        ends.append(e)
-                    if cur is not None:
-                        total.append(cur)
-                        if cur is one or had is one:
-                            nxt = one
-                        else:
-                            nxt = new(f"h{who},{t}")
-                            model.add_implication(cur, nxt)
-                            if had is not None:
-                                model.add_implication(had, nxt)
-                        had = nxt
-                    prev = cur
+        for who in sorted(busy_at):
+            total = list(busy_at[who].values())
+            ends = break_ends(model, busy_at[who], phase.day_slots, one)
             # Implied: busy slots over the event = the attendee's fixed activity count.
             model.add(sum(total) == int(phase.activities[who]))
             self.ends[who] = ends

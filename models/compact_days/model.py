@@ -301,23 +301,7 @@ class CompactModel:
             b = sub.new_bool_var("")
             sub.add(b == sum(xs))
             busy[t] = b
-        ends = []
-        for slots in self.day_slots.values():
-            had = None  # "busy at some earlier slot of the day"
-            prev = None
-            for t in slots:
-                cur = busy.get(t)
-                if cur is not None and had is not None and prev is not one:
-                    e = sub.new_bool_var("")  # a break ends at t: busy, idle before, busy earlier
-                    sub.add_bool_or([e, ~cur, ~had] + ([prev] if prev is not None else []))
-                    ends.append(e)
-                if cur is not None:
-                    nxt = sub.new_bool_var("")
-                    sub.add_implication(cur, nxt)
-                    if had is not None:
-                        sub.add_implication(had, nxt)
-                    had = nxt
-                prev = cur
+        ends = break_ends(sub, busy, self.day_slots, one)
         if not ends:
             return 0, 0.0
         sub.minimize(sum(ends))
@@ -505,6 +489,31 @@ def _one_window(probe: cp_model.CpModel, day: _Day, n: int, same, one) -> None:
             probe.add(sum(cover) == 1)  # a panel: inside the window
         else:
             probe.add(same(x) == sum(cover))
+
+
+def break_ends(model: cp_model.CpModel, busy: dict[int, object], day_slots, one) -> list:
+    """One attendee's "a break ends at t" literals in `model`, per day of `day_slots` (date ->
+    slots in time order): busy at t, idle just before, busy at some earlier slot of the day (a
+    prefix-OR). `busy`: slot -> busy literal, or `one` for a fixed panel slot; slots absent
+    are idle. The literals are only forced up, so minimising their sum counts breaks exactly."""
+    ends = []
+    for slots in day_slots.values():
+        had = None  # "busy at some earlier slot of the day"
+        prev = None
+        for t in slots:
+            cur = busy.get(t)
+            if cur is not None and had is not None and prev is not one:
+                e = model.new_bool_var("")
+                model.add_bool_or([e, ~cur, ~had] + ([prev] if prev is not None else []))
+                ends.append(e)
+            if cur is not None:
+                nxt = model.new_bool_var("")
+                model.add_implication(cur, nxt)
+                if had is not None:
+                    model.add_implication(had, nxt)
+                had = nxt
+            prev = cur
+    return ends
 
 
 def start_breaks(prep: Prepared, choice: Choice) -> tuple[int, int]:
