@@ -131,7 +131,8 @@ def compact_days(
         breaks, idle = phase.measure(found)
         low = min(low, breaks)
         return CompactDays(
-            Choice(found, choice.options, choice.seats), "FEASIBLE",
+            Choice(found, choice.options, choice.seats),
+            "OPTIMAL" if breaks == idle == 0 else "FEASIBLE",  # nothing left to improve
             weights.BREAK * breaks + weights.IDLE_SLOT * idle, weights.BREAK * low, breaks, idle,
             time.monotonic() - started, low, low >= breaks,
         )  # fmt: skip
