@@ -25,7 +25,7 @@ from models.compact_days.search import CompactDays, CompactProgress, compact_day
 from models.cpsat import interrupted
 from models.domain import Event, PanelRun, Schedule, SolveStats
 from models.errors import Infeasible
-from models.meetings.bound import phase1_bound, relaxed_optimum
+from models.meetings.bound import phase1_bound
 from models.meetings.explain import clashing_set
 from models.meetings.greedy import greedy
 from models.meetings.hint import complete_hint, set_hint
@@ -33,6 +33,7 @@ from models.meetings.keep_previous import KeepPrevious, add_keep_previous
 from models.meetings.lns import improve
 from models.meetings.model import Built, build_model, objective_of
 from models.meetings.relaxed_start import relaxed_start
+from models.meetings.relaxed_timing import Timed, time_relaxation
 from models.options.meeting_options import MeetingOptions
 from models.options.panel_options import NO_MODERATOR
 from models.prepared import Prepared, prepare
@@ -57,11 +58,11 @@ MIN_LNS_SECONDS = 0.5
 # At 16,000 it needed 415 s on a loaded machine (optimal: gap 0.54 %; cut at 150 s: 87.8 %),
 # while the search gained 0.03 % over its start in all its time: the proof is worth more.
 BOUND_SECONDS = 600.0
-# The (pair, session) relaxation in integers (bound.relaxed_optimum): a start better than the
-# greedy's and a bound below the LP's; a tenth of the limit at most (it needed 0.3-0.6 s at
-# 60-80 attendees, 2 s at 300).
-RELAXED_SHARE = 0.1
-RELAXED_SECONDS = 10.0
+# The (pair, session) relaxation in integers, timed session by session and cut
+# (models/meetings/relaxed_timing.py), at most this share of the limit: it proved the example
+# (30 s) in 2.7 s, S (10 s) in 2.0 s. Where it does not, its optimum is a start better than
+# the greedy's, and its bound below the LP's.
+TIMING_SHARE = 0.3
 LARGE_MODEL = 20_000  # variables: above this, presolve is kept cheap (cpsat.solver)
 # Share of the time limit kept for phase 2 (compact days); phase 2 also gets whatever
 # phase 1 leaves when it proves its optimum early. At 0.35, size S (10 s) left phase 2
@@ -197,14 +198,16 @@ def _meetings(
     """Phase 1: CP-SAT on the whole model (small events), then LNS, from the greedy start."""
     built, kept, start, hint = begun.built, begun.kept, begun.start, begun.hint
     del begun
-    relaxed = None
+    timed = Timed(None, None, None, 0)
     # Not on large models: at 8,000 attendees it took 38 s and found nothing in its 10 s (at
     # 1,000 its start did not beat the greedy's).
     small = len(built.model.proto.variables) <= WHOLE_SEARCH_MAX
     if previous is None and keep is None and small and not interrupted():
-        relaxed = relaxed_optimum(prep, min(RELAXED_SHARE * limit, RELAXED_SECONDS))
-    if relaxed is not None:
-        other = relaxed_start(prep, relaxed)
+        timed = time_relaxation(
+            prep, built, seconds=TIMING_SHARE * limit, workers=workers, seed=seed
+        )
+    if timed.relaxed is not None:
+        other = timed.choice or relaxed_start(prep, timed.relaxed)
         other_hint = complete_hint(built, other)
         if objective_of(built, other_hint) > objective_of(built, hint):
             start, hint = other, other_hint
@@ -213,9 +216,12 @@ def _meetings(
     set_hint(built, hint)
     start_objective = objective_of(built, hint)
     build_seconds = time.monotonic() - started
-    ceiling = None if interrupted() else _ceiling(prep, keep, limit)
-    if relaxed is not None:  # both valid: the integer one is usually lower
-        ceiling = relaxed.bound if ceiling is None else min(ceiling, float(relaxed.bound))
+    ceiling = None
+    if timed.bound is not None:
+        ceiling = float(timed.bound)
+    if not interrupted() and (ceiling is None or start_objective < ceiling):
+        lp = _ceiling(prep, keep, limit)  # both valid: the integer one is usually lower
+        ceiling = lp if ceiling is None or lp is None else min(ceiling, lp)
     left = max(limit * (1 - COMPACT_SHARE) - (time.monotonic() - started), 0.5)
     if workers <= 1:  # reproducible: phase 1's share of the limit, not what the clock left
         left = (1 - COMPACT_SHARE) * limit
@@ -230,7 +236,8 @@ def _meetings(
 
     full = left * FULL_SEARCH_SHARE
     solver, status = None, cp_model.UNKNOWN
-    if small:
+    proven = ceiling is not None and start_objective >= ceiling  # the relaxation, timed
+    if small and not proven:
         solver, status = _run(built, full, workers, seed, report, ceiling)
     if status == cp_model.INFEASIBLE:  # ortools 9.15 may say so wrongly: retry with one worker
         solver, status = _run(built, full, 1, seed, report, ceiling)
@@ -238,6 +245,10 @@ def _meetings(
         values = np.array(solver.response_proto.solution, dtype=np.int64)
         objective, bound = solver.objective_value, _lower(solver.best_objective_bound, ceiling)
         stats_status = solver.status_name(status)
+    elif proven:
+        values, objective, bound, stats_status = hint, start_objective, ceiling, "OPTIMAL"
+        if report is not None:
+            report(Progress(objective, bound, 0.0, time.monotonic() - started, 1))
     else:  # no solution in time: the greedy schedule keeps every hard rule
         values, objective, bound, stats_status = hint, objective_of(built, hint), ceiling, "GREEDY"
     lns_seconds = phase1_end - time.monotonic() if workers > 1 else left * (1 - FULL_SEARCH_SHARE)

@@ -10,9 +10,9 @@ schedule that keeps the hard rules gives a point of this LP with the same object
     session's slots: meetings + slots taken by their panels <= slots they are present for;
   - pool meetings per session <= the sum over its slots of usable pool tables; likewise each
     host table (once per slot);
-  - caps, and max_consecutive's consequence: in n consecutive slots with no run longer than
-    k, at most n - floor(n / (k + 1)) meetings (not used for attendees with pins, who may
-    exceed k);
+  - caps; per attendee and session, meetings only in slots where they have a meeting
+    option, and with max_consecutive k, in a run of n such slots at most n - floor(n / (k +
+    1)) (the floor not for attendees with pins, who may exceed k);
   - fairness g[a, k] in [0, 1] with sum_k g[a, k] <= meetings of a (at least as many levels
     as the model has, which can only raise the LP), shortfall >= target - meetings;
   - panels: one option each, seats only at the chosen option, seats <= room; at most one
@@ -145,7 +145,6 @@ def _relaxation(prep: Prepared) -> _Lp:
     sessions = sorted({s.session for s in event.slots})
     group = np.array([sessions.index(s.session) for s in event.slots], dtype=np.int64)
     n_groups = max(len(sessions), 1)
-    size = np.bincount(group, minlength=n_groups)
 
     # y[p, c]: one per (pair, session) that has options
     key = rows["pair"].to_numpy() * n_groups + group[rows["slot"].to_numpy()]
@@ -213,13 +212,9 @@ def _relaxation(prep: Prepared) -> _Lp:
     cap = np.maximum(cap, pins)
     uniq = np.unique(who)
     lp.rows(who, ycol, 1.0, -INF, cap[uniq])
-    k = event.settings.max_consecutive
-    if k is not None:
-        most = size - size // (k + 1)
-        free = pins[who] == 0
-        kw = who[free] * n_groups + wgroup[free]
-        uniq = np.unique(kw)
-        lp.rows(kw, ycol[free], 1.0, -INF, most[uniq % n_groups])
+    kw = who * n_groups + wgroup
+    uniq = np.unique(kw)
+    lp.rows(kw, ycol, 1.0, -INF, _most_meetings(event, rows, pins, n_groups, group)[uniq])
 
     # tables: pool meetings per session, and each host table once per slot
     pool_per_group = np.bincount(group, weights=av.pool_tables_per_slot, minlength=n_groups)
@@ -260,6 +255,32 @@ def _relaxation(prep: Prepared) -> _Lp:
             INF,
         )
     return lp.lp()
+
+
+def _most_meetings(event, rows, pins, n_groups: int, group: np.ndarray) -> np.ndarray:
+    """Per (attendee, session), flattened: the most meetings they can have there. Only in
+    slots where they have a meeting option, and with max_consecutive k, a run of r such
+    slots in a row holds at most r - floor(r / (k + 1)) (not for attendees with pins, who
+    may exceed k)."""
+    n_att = len(event.attendees)
+    slot = rows["slot"].to_numpy()
+    usable = np.zeros((n_att, len(event.slots)), dtype=bool)
+    usable[rows["a"].to_numpy(), slot] = True
+    usable[rows["b"].to_numpy(), slot] = True
+    k = event.settings.max_consecutive
+    most = np.zeros((n_att, n_groups))
+    for g in range(n_groups):
+        here = usable[:, group == g]  # slots of a session are in time order
+        most[:, g] = here.sum(axis=1)
+        if k is None:
+            continue
+        run = np.zeros(n_att, dtype=np.int64)
+        cut = np.zeros(n_att, dtype=np.int64)  # slots a run of length r must leave free
+        for j in range(here.shape[1]):
+            run = np.where(here[:, j], run + 1, 0)
+            cut += (run > 0) & (run % (k + 1) == 0)
+        most[:, g] -= np.where(pins > 0, 0, cut)
+    return most.ravel()
 
 
 def _panel_users(po: PanelOptions, opt: np.ndarray, seat: np.ndarray):
@@ -364,52 +385,86 @@ class RelaxedOptimum:
     meets: np.ndarray  # per MeetingOptions row: its pair meets in the row's session there
     options: np.ndarray  # per panel option: chosen
     seats: np.ndarray  # per seat: taken
+    ys: np.ndarray  # per (pair, session) column of RelaxedModel: chosen
+
+
+class RelaxedModel:
+    """The relaxation above as a CP-SAT model in integers, kept so that it can be cut and
+    solved again (models/meetings/relaxed_timing.py). Its (pair, session) columns come
+    first: `y_of_row[i]` is MeetingOptions row i's, `y_session[j]` column j's session."""
+
+    def __init__(self, prep: Prepared, lp: _Lp) -> None:
+        model = cp_model.CpModel()
+        x = [model.new_int_var(int(lo), int(hi), "") for lo, hi in zip(lp.xlo, lp.xhi, strict=True)]
+        order = np.argsort(lp.row, kind="stable")
+        cuts = np.searchsorted(lp.row[order], np.arange(len(lp.lo) + 1)).tolist()
+        cols, coefs = lp.col[order].tolist(), lp.coef[order].astype(np.int64).tolist()
+        for i, (lo, hi) in enumerate(zip(lp.lo.tolist(), lp.hi.tolist(), strict=True)):
+            terms = cp_model.LinearExpr.weighted_sum(
+                [x[j] for j in cols[cuts[i] : cuts[i + 1]]], coefs[cuts[i] : cuts[i + 1]]
+            )
+            low = int(lo) if math.isfinite(lo) else cp_model.INT_MIN
+            high = int(hi) if math.isfinite(hi) else cp_model.INT_MAX
+            model.add_linear_constraint(terms, low, high)
+        model.minimize(cp_model.LinearExpr.weighted_sum(x, lp.cost.astype(np.int64).tolist()))
+        self.model, self._x = model, x
+        rows = prep.mo.rows
+        sessions = sorted({s.session for s in prep.event.slots})
+        group = np.array([sessions.index(s.session) for s in prep.event.slots], dtype=np.int64)
+        n_groups = max(len(sessions), 1)
+        key = rows["pair"].to_numpy() * n_groups + group[rows["slot"].to_numpy()]
+        ykey, self.y_of_row = np.unique(key, return_inverse=True)  # as in _relaxation
+        self.y_session = ykey % n_groups
+        self._sizes = (len(ykey), len(prep.po.options), len(prep.po.seats))
+
+    @classmethod
+    def of(cls, prep: Prepared) -> RelaxedModel | None:
+        """None when the relaxation has no columns or an unbounded one (no integer model)."""
+        lp = _relaxation(prep)
+        if len(lp.cost) == 0 or not np.all(np.isfinite(lp.xhi)):
+            return None
+        return cls(prep, lp)
+
+    def solve(self, time_limit: float) -> RelaxedOptimum | None:
+        """The integer optimum within `time_limit` (one worker, deterministic).
+
+        With full linearization (level 2; the default's level 1 leaves out the implications
+        its presolve makes of the fairness and seat rows, and its LP bound stayed 10 % above
+        the optimum) CP-SAT proved it in 0.3-0.6 s on 60-80 attendees and got within 0.1 %
+        on 300 in 2 s, where CP-SAT on the whole (pair, slot) model never left its root LP
+        in 30 s."""
+        solver = cpsat.solver(time_limit, 1, 0)
+        solver.parameters.linearization_level = 2
+        # Its deterministic clock ran at about half of wall time here (one worker, small LP),
+        # not the tenth cpsat.DETERMINISTIC_PER_SECOND assumes for whole models: 300
+        # attendees found no integer point at all in a tenth of 3 s.
+        solver.parameters.max_deterministic_time = RELAXED_DETERMINISTIC_PER_SECOND * time_limit
+        status = solver.solve(self.model)
+        self.deterministic_time = solver.response_proto.deterministic_time
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        values = np.array(solver.response_proto.solution, dtype=np.int64)
+        n_y, n_opt, n_seat = self._sizes
+        ys = values[:n_y] > 0
+        return RelaxedOptimum(
+            bound=int(math.floor(-solver.best_objective_bound + 1e-6)),
+            objective=int(round(-solver.objective_value)),
+            proven=status == cp_model.OPTIMAL,
+            meets=ys[self.y_of_row],
+            options=values[n_y : n_y + n_opt] > 0,
+            seats=values[n_y + n_opt : n_y + n_opt + n_seat] > 0,
+            ys=ys,
+        )
+
+    def cut_off(self, ys, options, seats) -> None:
+        """No schedule has all these (pair, session) meetings, panel options and seats at
+        once: at least one of them goes."""
+        n_y, n_opt, _ = self._sizes
+        cols = [*ys, *(n_y + o for o in options), *(n_y + n_opt + s for s in seats)]
+        self.model.add(sum(self._x[c] for c in cols) <= len(cols) - 1)
 
 
 def relaxed_optimum(prep: Prepared, time_limit: float) -> RelaxedOptimum | None:
-    """The relaxation's integer optimum within `time_limit` (one worker, deterministic).
-
-    With full linearization (level 2; the default's level 1 leaves out the implications its
-    presolve makes of the fairness and seat rows, and its LP bound stayed 10 % above the
-    optimum) CP-SAT proved it in 0.3-0.6 s on 60-80 attendees and got within 0.1 % on 300 in
-    2 s, where CP-SAT on the whole (pair, slot) model never left its root LP in 30 s."""
-    lp = _relaxation(prep)
-    if len(lp.cost) == 0 or not np.all(np.isfinite(lp.xhi)):
-        return None
-    model = cp_model.CpModel()
-    x = [model.new_int_var(int(lo), int(hi), "") for lo, hi in zip(lp.xlo, lp.xhi, strict=True)]
-    order = np.argsort(lp.row, kind="stable")
-    cuts = np.searchsorted(lp.row[order], np.arange(len(lp.lo) + 1)).tolist()
-    cols, coefs = lp.col[order].tolist(), lp.coef[order].astype(np.int64).tolist()
-    for i, (lo, hi) in enumerate(zip(lp.lo.tolist(), lp.hi.tolist(), strict=True)):
-        terms = cp_model.LinearExpr.weighted_sum(
-            [x[j] for j in cols[cuts[i] : cuts[i + 1]]], coefs[cuts[i] : cuts[i + 1]]
-        )
-        low = int(lo) if math.isfinite(lo) else cp_model.INT_MIN
-        high = int(hi) if math.isfinite(hi) else cp_model.INT_MAX
-        model.add_linear_constraint(terms, low, high)
-    model.minimize(cp_model.LinearExpr.weighted_sum(x, lp.cost.astype(np.int64).tolist()))
-    solver = cpsat.solver(time_limit, 1, 0)
-    solver.parameters.linearization_level = 2
-    # Its deterministic clock ran at about half of wall time here (one worker, small LP), not
-    # the tenth cpsat.DETERMINISTIC_PER_SECOND assumes for whole models: 300 attendees found
-    # no integer point at all in a tenth of 3 s.
-    solver.parameters.max_deterministic_time = RELAXED_DETERMINISTIC_PER_SECOND * time_limit
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    values = np.array(solver.response_proto.solution, dtype=np.int64)
-    rows = prep.mo.rows
-    sessions = sorted({s.session for s in prep.event.slots})
-    group = np.array([sessions.index(s.session) for s in prep.event.slots], dtype=np.int64)
-    key = rows["pair"].to_numpy() * max(len(sessions), 1) + group[rows["slot"].to_numpy()]
-    _, inv = np.unique(key, return_inverse=True)  # the y columns come first, in key order
-    n_y, n_opt, n_seat = int(inv.max(initial=-1)) + 1, len(prep.po.options), len(prep.po.seats)
-    return RelaxedOptimum(
-        bound=int(math.floor(-solver.best_objective_bound + 1e-6)),
-        objective=int(round(-solver.objective_value)),
-        proven=status == cp_model.OPTIMAL,
-        meets=values[:n_y][inv] > 0,
-        options=values[n_y : n_y + n_opt] > 0,
-        seats=values[n_y + n_opt : n_y + n_opt + n_seat] > 0,
-    )
+    """The relaxation's integer optimum within `time_limit` (RelaxedModel.solve)."""
+    relaxed = RelaxedModel.of(prep)
+    return None if relaxed is None else relaxed.solve(time_limit)
