@@ -38,6 +38,10 @@ from models.prepared import Prepared
 # CP-SAT's deterministic clock against wall time on a session's timing (one worker): 0.35-0.45
 # on the example's, not the tenth cpsat.DETERMINISTIC_PER_SECOND assumes for whole models.
 TIMING_DETERMINISTIC_PER_SECOND = 0.4
+# Below this the relaxation is solved once (a start and a bound) and not timed: size S at a
+# 5 s limit gave the loop 1.2 s, which proved nothing and left the LNS no time (90,905
+# instead of 91,355); it needs 2.0 s there.
+MIN_TIMING_SECONDS = 2.0
 # A relaxed solve's time at most: 2 s at 300 attendees; at 1,000 it found no integer point
 # in 10 s.
 RELAXED_SECONDS = 10.0
@@ -85,7 +89,7 @@ def time_relaxation(
     prep: Prepared, built: Built, *, seconds: float, workers: int, seed: int
 ) -> Timed:
     """The relaxation solved, timed and cut, for `seconds` in all, while its optimum is
-    proven and a session cannot be timed."""
+    proven and a session cannot be timed (only solved, with under MIN_TIMING_SECONDS)."""
     master = RelaxedModel.of(prep)
     if master is None:
         return Timed(None, None, None, 0)
@@ -94,7 +98,8 @@ def time_relaxation(
     clock.spend(master.deterministic_time, RELAXED_DETERMINISTIC_PER_SECOND)
     timer = _SessionTimer(prep, built, master, workers, seed)
     cuts = 0
-    while relaxed is not None and relaxed.proven and not interrupted():
+    timing = seconds >= MIN_TIMING_SECONDS
+    while timing and relaxed is not None and relaxed.proven and not interrupted():
         meetings, conflict = timer.time(relaxed, clock)
         if meetings is not None:
             choice = Choice(

@@ -76,18 +76,27 @@ def test_ctrl_c_stops_the_search_which_keeps_its_best_schedule(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "where",
-    ["models.meetings.lns.restrict", "models.compact_days.search.CompactModel"],
-    ids=["cutting-out-an-LNS-round", "building-phase-2"],
+    ("where", "replan"),
+    [
+        ("models.meetings.lns.restrict", True),
+        ("models.meetings.relaxed_timing._SessionTimer._time_session", False),
+        ("models.compact_days.search.CompactModel", False),
+    ],
+    ids=["cutting-out-an-LNS-round", "timing-a-session-of-the-relaxation", "building-phase-2"],
 )
-def test_ctrl_c_in_python_code_keeps_the_best_schedule(monkeypatch, tmp_path, where):
+def test_ctrl_c_in_python_code_keeps_the_best_schedule(monkeypatch, tmp_path, where, replan):
     """A Ctrl-C that lands while Python code runs (an LNS round being cut out of phase 1's
-    model, phase 2's model being built) stops the solve with its best schedule too. It used
-    to raise there and lose every solution found (CI: "Stopped before the search began",
-    4 s into a search). A re-plan from the greedy schedule: from scratch, the example is
-    proven through its relaxation and no LNS round runs."""
+    model, a session of the relaxation being timed, phase 2's model being built) stops the
+    solve with its best schedule too. It used to raise there and lose every solution found
+    (CI: "Stopped before the search began", 4 s into a search). The LNS case re-plans from
+    the greedy schedule: from scratch, the example is proven through its relaxation and no
+    LNS round runs."""
     module, name = where.rsplit(".", 1)
-    step = getattr(importlib.import_module(module), name)
+    owner = module.rsplit(".", 1)
+    if owner[1][0].isupper():  # a method: module.Class.method
+        step = getattr(getattr(importlib.import_module(owner[0]), owner[1]), name)
+    else:
+        step = getattr(importlib.import_module(module), name)
     sent: list[bool] = []
 
     def with_ctrl_c(*args, **kwargs):
@@ -99,7 +108,7 @@ def test_ctrl_c_in_python_code_keeps_the_best_schedule(monkeypatch, tmp_path, wh
     monkeypatch.setattr(where, with_ctrl_c)
     event = read_workbook(EXAMPLE).event
     prep = prepare(event)
-    published = to_schedule(prep, greedy(prep), "GREEDY", None, None, 0.0, 0, 2)
+    published = to_schedule(prep, greedy(prep), "GREEDY", None, None, 0.0, 0, 2) if replan else None
     begun = time.monotonic()
     schedule = solve(event, time_limit=20, workers=2, seed=0, previous=published)
     assert sent, f"{where} was not reached"
