@@ -91,12 +91,13 @@ def test_ctrl_c_in_python_code_keeps_the_best_schedule(monkeypatch, tmp_path, wh
     (CI: "Stopped before the search began", 4 s into a search). The LNS case re-plans from
     the greedy schedule: from scratch, the example is proven through its relaxation and no
     LNS round runs."""
-    module, name = where.rsplit(".", 1)
-    owner = module.rsplit(".", 1)
-    if owner[1][0].isupper():  # a method: module.Class.method
-        step = getattr(getattr(importlib.import_module(owner[0]), owner[1]), name)
+    path, name = where.rsplit(".", 1)
+    module, last = path.rsplit(".", 1)
+    if last.lstrip("_")[0].isupper():  # a method: module.Class.method
+        owner = getattr(importlib.import_module(module), last)
     else:
-        step = getattr(importlib.import_module(module), name)
+        owner = importlib.import_module(path)
+    step = getattr(owner, name)
     sent: list[bool] = []
 
     def with_ctrl_c(*args, **kwargs):
@@ -105,7 +106,7 @@ def test_ctrl_c_in_python_code_keeps_the_best_schedule(monkeypatch, tmp_path, wh
             os.kill(os.getpid(), signal.SIGINT)  # handled at the next bytecode: in Python
         return step(*args, **kwargs)
 
-    monkeypatch.setattr(where, with_ctrl_c)
+    monkeypatch.setattr(owner, name, with_ctrl_c)
     event = read_workbook(EXAMPLE).event
     prep = prepare(event)
     published = to_schedule(prep, greedy(prep), "GREEDY", None, None, 0.0, 0, 2) if replan else None
