@@ -63,6 +63,9 @@ BOUND_SECONDS = 600.0
 # (30 s) in 2.7 s, S (10 s) in 2.0 s. Where it does not, its optimum is a start better than
 # the greedy's, and its bound below the LP's.
 TIMING_SHARE = 0.3
+# Its first solve, at most (it needed 0.3-0.6 s at 60-80 attendees, 2 s at 300).
+RELAXED_SHARE = 0.1
+RELAXED_SECONDS = 10.0
 LARGE_MODEL = 20_000  # variables: above this, presolve is kept cheap (cpsat.solver)
 # Share of the time limit kept for phase 2 (compact days); phase 2 also gets whatever
 # phase 1 leaves when it proves its optimum early. At 0.35, size S (10 s) left phase 2
@@ -204,8 +207,9 @@ def _meetings(
     small = len(built.model.proto.variables) <= WHOLE_SEARCH_MAX
     if previous is None and keep is None and small and not interrupted():
         timed = time_relaxation(
-            prep, built, seconds=TIMING_SHARE * limit, workers=workers, seed=seed
-        )
+            prep, built, first=min(RELAXED_SHARE * limit, RELAXED_SECONDS),
+            seconds=TIMING_SHARE * limit, workers=workers, seed=seed,
+        )  # fmt: skip
     if timed.relaxed is not None:
         other = timed.choice or relaxed_start(prep, timed.relaxed)
         other_hint = complete_hint(built, other)

@@ -86,15 +86,16 @@ class _Clock:
 
 
 def time_relaxation(
-    prep: Prepared, built: Built, *, seconds: float, workers: int, seed: int
+    prep: Prepared, built: Built, *, first: float, seconds: float, workers: int, seed: int
 ) -> Timed:
-    """The relaxation solved, timed and cut, for `seconds` in all, while its optimum is
-    proven and a session cannot be timed (only solved, with under MIN_TIMING_SECONDS)."""
+    """The relaxation solved (in `first` seconds at most), then timed and cut, for `seconds`
+    in all, while its optimum is proven and a session cannot be timed (only solved, with
+    under MIN_TIMING_SECONDS)."""
     master = RelaxedModel.of(prep)
     if master is None:
         return Timed(None, None, None, 0)
     clock = _Clock(seconds, workers)
-    relaxed = master.solve(min(RELAXED_SECONDS, seconds))
+    relaxed = master.solve(min(first, seconds))
     clock.spend(master.deterministic_time, RELAXED_DETERMINISTIC_PER_SECOND)
     timer = _SessionTimer(prep, built, master, workers, seed)
     cuts = 0

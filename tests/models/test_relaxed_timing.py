@@ -22,7 +22,7 @@ from tests.models.test_search import _optimum, _random_event
 def _timed(event, seconds: float = 20):
     prep = prepare(event)
     built = build_model(prep)
-    timed = time_relaxation(prep, built, seconds=seconds, workers=1, seed=0)
+    timed = time_relaxation(prep, built, first=5, seconds=seconds, workers=1, seed=0)
     value = None
     if timed.choice is not None:
         value = objective_of(built, complete_hint(built, timed.choice))
