@@ -40,9 +40,15 @@ ONE_BLOCK_MIN_SECONDS = 10.0  # the gapless search took 1.4-6 s when it succeede
 # prove the research events (at most 302 meetings); on 300 attendees (770 meetings, 30 s)
 # they left 722 breaks where the rounds left 679, and at 1,000 attendees 3,691 against 3,417.
 WHOLE_MODEL_MEETINGS = 400
-# The stages need this long: they found nearly nothing in 1-4 s on the research events
-# (forum-13crafb 164 -> 151 breaks, ticf-13crafb 125 -> 125), where they later prove.
-STAGES_MIN_SECONDS = 10.0
+# The stages need this long. On the four hardest research events they left 11-14, 14, 6 and 4
+# breaks at a 4.5 s limit (ticf-13crafb, forum-13crafb, forumt-14crafe, tic-13crafc) where
+# the rounds left 68, 61, 16 and 10; at 2.5 s 28, 28, 23 and 4 against 63, 79, 22 and 15. (At
+# 10 s, the stages' earlier minimum, the default limit of such events sent them to the rounds:
+# ticf-13crafb ended at 56 breaks.)
+STAGES_MIN_SECONDS = 2.0
+# Stage B (idle slots) is skipped with less time left than this: its solve needs a moment to
+# start, and at a 4.5 s limit its former 0.5 s floor made the command end 0.4 s late.
+STAGE_B_MIN_SECONDS = 0.2
 PHASE2_SUBSOLVERS = ("no_lp", "core")
 PROBE_SUBSOLVERS = ("no_lp", "quick_restart_no_lp")
 LOWEST_SHARE = 0.1  # of phase 2's time at most: per-attendee lowest breaks
@@ -183,11 +189,12 @@ def compact_days(
     proven = low >= best_breaks
     # Stage B: fewest idle slots among timings with no more breaks.
     status = cp_model.UNKNOWN
-    if not clock.stopped:
+    left = time_limit - clock.used
+    if not clock.stopped and left >= STAGE_B_MIN_SECONDS:
         phase.model.add(phase.breaks_expr <= best_breaks)
         phase.hint(found)
         penalty_expr = weights.BREAK * phase.breaks_expr + weights.IDLE_SLOT * phase.idle_expr
-        solver, status = run(penalty_expr, max(time_limit - clock.used, 0.5), reporter)
+        solver, status = run(penalty_expr, left, reporter)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             found = phase.chosen_rows(solver)
     proven = proven and status == cp_model.OPTIMAL
