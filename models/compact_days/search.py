@@ -34,8 +34,8 @@ SEARCH_SHARE = 0.25
 STAGE_A_SHARE = 0.95
 # Of phase 2's time: first look for days without any idle slot (it took 1.4-6 s when it
 # succeeded). At 0.25 it took all of stage A's LNS time where it did not (forumt-14crafe,
-# tic-13crafc: the LNS then got 0.1 s); at 0.12, seeds 0 and 1, both were at the optimum
-# (5, 4) and ticf-13crafb proven twice, against 9 of 20 such results over five runs before.
+# tic-13crafc: the LNS then got 0.1 s). On the four hardest research events 9 of 12 runs
+# ended at the optimum at 0.12, 8 of 20 at 0.25 (RESULTS.md, issue 13 "day" section).
 ONE_BLOCK_SHARE = 0.12
 ONE_BLOCK_MAX_LITERALS = 50_000  # above this a gapless timing is hopeless and not looked for
 ONE_BLOCK_MIN_SECONDS = 10.0  # the gapless search took 1.4-6 s when it succeeded
