@@ -32,7 +32,6 @@ from models.meetings.hint import complete_hint, set_hint
 from models.meetings.keep_previous import KeepPrevious, add_keep_previous
 from models.meetings.lns import improve
 from models.meetings.model import Built, build_model, objective_of
-from models.meetings.relaxed_start import relaxed_start
 from models.meetings.relaxed_timing import Timed, time_relaxation
 from models.options.meeting_options import MeetingOptions
 from models.options.panel_options import NO_MODERATOR
@@ -210,8 +209,8 @@ def _meetings(
             prep, built, first=min(RELAXED_SHARE * limit, RELAXED_SECONDS),
             seconds=TIMING_SHARE * limit, workers=workers, seed=seed,
         )  # fmt: skip
-    if timed.relaxed is not None:
-        other = timed.choice or relaxed_start(prep, timed.relaxed)
+    if timed.start is not None:
+        other = timed.start
         other_hint = complete_hint(built, other)
         if objective_of(built, other_hint) > objective_of(built, hint):
             start, hint = other, other_hint

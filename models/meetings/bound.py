@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.linear_solver import linear_solver_pb2
@@ -71,6 +71,15 @@ class _Lp:
     coef: np.ndarray
     lo: np.ndarray
     hi: np.ndarray
+    # the (pair, session) columns, first in x: MeetingOptions row -> its column; column -> session
+    y_of_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    y_session: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+
+def session_of_slot(event) -> np.ndarray:
+    """Per slot, its session's position among the event's sessions (sorted by id)."""
+    sessions = sorted({s.session for s in event.slots})
+    return np.array([sessions.index(s.session) for s in event.slots], dtype=np.int64)
 
 
 def phase1_bound(prep: Prepared, time_limit: float = 20.0) -> LpBound | None:
@@ -142,13 +151,12 @@ def _relaxation(prep: Prepared) -> _Lp:
     rows = mo.rows
     lp = _Builder()
     n_att, n_slots = av.present.shape
-    sessions = sorted({s.session for s in event.slots})
-    group = np.array([sessions.index(s.session) for s in event.slots], dtype=np.int64)
-    n_groups = max(len(sessions), 1)
+    group = session_of_slot(event)
+    n_groups = max(int(group.max(initial=-1)) + 1, 1)
 
     # y[p, c]: one per (pair, session) that has options
     key = rows["pair"].to_numpy() * n_groups + group[rows["slot"].to_numpy()]
-    ykey, first = np.unique(key, return_index=True)
+    ykey, first, y_of_row = np.unique(key, return_index=True, return_inverse=True)
     ya, yb = rows["a"].to_numpy()[first], rows["b"].to_numpy()[first]
     ypair, ygroup = ykey // n_groups, ykey % n_groups
     ytclass = rows["tclass"].to_numpy()[first]
@@ -254,7 +262,7 @@ def _relaxation(prep: Prepared) -> _Lp:
             targets[wanted],
             INF,
         )
-    return lp.lp()
+    return replace(lp.lp(), y_of_row=y_of_row, y_session=ygroup)
 
 
 def _most_meetings(event, rows, pins, n_groups: int, group: np.ndarray) -> np.ndarray:
@@ -408,14 +416,8 @@ class RelaxedModel:
             model.add_linear_constraint(terms, low, high)
         model.minimize(cp_model.LinearExpr.weighted_sum(x, lp.cost.astype(np.int64).tolist()))
         self.model, self._x = model, x
-        rows = prep.mo.rows
-        sessions = sorted({s.session for s in prep.event.slots})
-        group = np.array([sessions.index(s.session) for s in prep.event.slots], dtype=np.int64)
-        n_groups = max(len(sessions), 1)
-        key = rows["pair"].to_numpy() * n_groups + group[rows["slot"].to_numpy()]
-        ykey, self.y_of_row = np.unique(key, return_inverse=True)  # as in _relaxation
-        self.y_session = ykey % n_groups
-        self._sizes = (len(ykey), len(prep.po.options), len(prep.po.seats))
+        self.y_of_row, self.y_session = lp.y_of_row, lp.y_session
+        self._sizes = (len(lp.y_session), len(prep.po.options), len(prep.po.seats))
 
     @classmethod
     def of(cls, prep: Prepared) -> RelaxedModel | None:

@@ -11,11 +11,11 @@ the panels, nothing links two sessions), and a session whose meetings and panels
 change is not timed again. This is logic-based Benders decomposition: the relaxation is
 the master problem, a session's slots the subproblem.
 
-Measured (2 workers): the example proven at 131,235 after 4 cuts in 5.9 s, size S at
-91,705 after one cut in 2.0 s, size M at 381,270 with no cut in 3.3 s; the LNS had ended at
-gap 0.04 % (example, 15 s), 0.10 % (S) and 0.08 % (M). The first cuts on the example were
-attendees with a panel seat and, in the slots left, more meetings than max_consecutive
-allows in a row: the relaxation counts slots, not runs.
+Measured (`sigmeet schedule`, 2 workers): the example proven at 131,235 after 2 cuts at
+2.7 s, size S at 91,705 after one cut at 2.1 s, size M at 381,270 with no cut at 2.9 s; the
+LNS had ended at gap 0.04 % (example, 15 s), 0.10 % (S) and 0.08 % (M). The first cuts
+on the example were attendees with a panel seat and, in the slots left, more meetings than
+max_consecutive allows in a row: the relaxation counts slots, not runs.
 """
 
 from __future__ import annotations
@@ -29,7 +29,12 @@ from ortools.sat.python import cp_model
 from models import cpsat
 from models.choice import Choice
 from models.cpsat import interrupted
-from models.meetings.bound import RELAXED_DETERMINISTIC_PER_SECOND, RelaxedModel, RelaxedOptimum
+from models.meetings.bound import (
+    RELAXED_DETERMINISTIC_PER_SECOND,
+    RelaxedModel,
+    RelaxedOptimum,
+    session_of_slot,
+)
 from models.meetings.model import Built
 from models.meetings.relaxed_start import relaxed_start
 from models.options.meeting_options import NO_PIN
@@ -54,7 +59,7 @@ class Timed:
 
     choice: Choice | None
     bound: int | None  # the relaxation's, after the cuts: still valid for every schedule
-    relaxed: RelaxedOptimum | None  # its last optimum (a start for relaxed_start)
+    start: Choice | None  # `choice`, or else the greedy's timing of the last relaxed optimum
     cuts: int
 
 
@@ -109,7 +114,7 @@ def time_relaxation(
                 tuple(np.flatnonzero(relaxed.options).tolist()),
                 tuple(np.flatnonzero(relaxed.seats).tolist()),
             )
-            return Timed(choice, relaxed.bound, relaxed, cuts)
+            return Timed(choice, relaxed.bound, choice, cuts)
         if conflict is None or clock.left() <= 0:
             break
         master.cut_off(conflict.ys, conflict.options, conflict.seats)
@@ -119,8 +124,9 @@ def time_relaxation(
         if again is None:
             break
         relaxed = again
-    bound = None if relaxed is None else relaxed.bound
-    return Timed(None, bound, relaxed, cuts)
+    if relaxed is None:
+        return Timed(None, None, None, cuts)
+    return Timed(None, relaxed.bound, timer.start(relaxed), cuts)
 
 
 class _SessionTimer:
@@ -137,26 +143,30 @@ class _SessionTimer:
         self._option = [v.index for v in built.option]
         self._seat = [v.index for v in built.seat]
         self._pinned = rows["pin"].to_numpy() != NO_PIN
-        sessions = sorted({s.session for s in prep.event.slots})
-        slot_group = [sessions.index(s.session) for s in prep.event.slots]
-        self._groups = range(len(sessions))
-        po = prep.po
-        self._option_groups = [{slot_group[t] for t in o.slots} for o in po.options]
+        slot_group = session_of_slot(prep.event)
+        self._groups = range(int(slot_group.max(initial=-1)) + 1)
+        self._option_groups = [{int(slot_group[t]) for t in o.slots} for o in prep.po.options]
         self._a, self._b = rows["a"].to_numpy(), rows["b"].to_numpy()
         self._answers: dict[_Session, tuple[int, ...] | _Session | None] = {}
+        self._start: tuple[RelaxedOptimum, Choice] | None = None
+
+    def start(self, relaxed: RelaxedOptimum) -> Choice:
+        """The greedy's timing of the relaxed meetings (models/meetings/relaxed_start.py),
+        worked out once per relaxed optimum."""
+        if self._start is None or self._start[0] is not relaxed:
+            self._start = (relaxed, relaxed_start(self._prep, relaxed))
+        return self._start[1]
 
     def time(self, relaxed: RelaxedOptimum, clock: _Clock):
         """(meeting rows of a timing of every session, None), or (None, a conflict to cut
         off), or (None, None) when a session was left undecided."""
         meetings: list[int] = []
-        near = None  # the greedy's timing of the relaxed meetings, as a hint
         for g in self._groups:
             question = self._question(relaxed, g)
             if question not in self._answers:
                 if clock.left() <= 0:
                     return None, None
-                if near is None:
-                    near = set(relaxed_start(self._prep, relaxed).meetings)
+                near = set(self.start(relaxed).meetings)
                 self._answers[question] = self._time_session(question, clock, near)
             answer = self._answers[question]
             if not isinstance(answer, tuple):
@@ -175,7 +185,7 @@ class _SessionTimer:
 
     def _time_session(self, question: _Session, clock: _Clock, near: set[int]):
         """The session's meeting rows, or the conflict to cut off, or None (undecided).
-        `near`: meeting rows whose slots a timing should keep where it can (_nearer)."""
+        `near`: meeting rows to start from (a hint)."""
         model = self._base.clone()
         variables = model.proto.variables
         y_of_row = self._master.y_of_row

@@ -4,6 +4,7 @@ returns its best schedule, and SIGINT is never left at the system default, so a 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import signal
@@ -76,27 +77,25 @@ def test_ctrl_c_stops_the_search_which_keeps_its_best_schedule(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("where", "replan"),
+    ("module", "where", "replan"),
     [
-        ("models.meetings.lns.restrict", True),
-        ("models.meetings.relaxed_timing._SessionTimer._time_session", False),
-        ("models.compact_days.search.CompactModel", False),
+        ("models.meetings.lns", "restrict", True),
+        ("models.meetings.relaxed_timing", "_SessionTimer._time_session", False),
+        ("models.compact_days.search", "CompactModel", False),
     ],
     ids=["cutting-out-an-LNS-round", "timing-a-session-of-the-relaxation", "building-phase-2"],
 )
-def test_ctrl_c_in_python_code_keeps_the_best_schedule(monkeypatch, tmp_path, where, replan):
+def test_ctrl_c_in_python_code_keeps_the_best_schedule(
+    monkeypatch, tmp_path, module, where, replan
+):
     """A Ctrl-C that lands while Python code runs (an LNS round being cut out of phase 1's
     model, a session of the relaxation being timed, phase 2's model being built) stops the
     solve with its best schedule too. It used to raise there and lose every solution found
     (CI: "Stopped before the search began", 4 s into a search). The LNS case re-plans from
     the greedy schedule: from scratch, the example is proven through its relaxation and no
     LNS round runs."""
-    path, name = where.rsplit(".", 1)
-    module, last = path.rsplit(".", 1)
-    if last.lstrip("_")[0].isupper():  # a method: module.Class.method
-        owner = getattr(importlib.import_module(module), last)
-    else:
-        owner = importlib.import_module(path)
+    *path, name = where.split(".")
+    owner = functools.reduce(getattr, path, importlib.import_module(module))
     step = getattr(owner, name)
     sent: list[bool] = []
 
@@ -112,7 +111,7 @@ def test_ctrl_c_in_python_code_keeps_the_best_schedule(monkeypatch, tmp_path, wh
     published = to_schedule(prep, greedy(prep), "GREEDY", None, None, 0.0, 0, 2) if replan else None
     begun = time.monotonic()
     schedule = solve(event, time_limit=20, workers=2, seed=0, previous=published)
-    assert sent, f"{where} was not reached"
+    assert sent, f"{module}.{where} was not reached"
     assert time.monotonic() - begun < 15  # stopped at the Ctrl-C (phase 2 starts at 10 s)
     assert cpsat.interrupted() and schedule.meetings
     assert_checked(event, schedule, tmp_path)
