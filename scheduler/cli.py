@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -193,11 +192,9 @@ def _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_fi
     from scheduler import pipeline
     from scheduler.exports.folder import OutputExists
     from scheduler.figures import quality_figures
-    from scheduler.progress import ProgressPrinter, final_line, search_budget
+    from scheduler.progress import ProgressPrinter, final_line, process_seconds, search_budget
     from scheduler.registration.report import problems_text
     from scheduler.stopping import terminated
-
-    begun = time.monotonic()  # reading and writing count against the time limit too
 
     out_dir = out_dir or pipeline.default_output(input_file)
     try:
@@ -212,7 +209,8 @@ def _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_fi
     replan = _replan_or_exit(event, previous_file, keep) if previous_file else None
     options = pipeline.SolveOptions(time_limit, workers, seed)
     limit = options.limit_for(event)
-    budget = search_budget(limit, time.monotonic() - begun, len(event.attendees))
+    # Start-up, imports and reading count against the limit too (writing: search_budget).
+    budget = search_budget(limit, process_seconds(), len(event.attendees))
     click.echo(
         f"Scheduling {event.settings.name}: {len(event.attendees)} attendees, "
         f"{len(event.candidates)} candidate pairs, {len(event.slots)} slots, "
