@@ -111,6 +111,24 @@ def _resident_pages(pid: int) -> tuple[int, int]:
     return resident - shared, shared
 
 
+_IMPORTED = time.monotonic()
+
+
+def process_seconds() -> float:
+    """Seconds since this process started, as `sigmeet schedule` would count them: the
+    interpreter's start-up and imports included; without Linux's /proc, since this module
+    was imported."""
+    since_import = time.monotonic() - _IMPORTED
+    try:
+        with open("/proc/self/stat", encoding="ascii") as fh:
+            ticks = int(fh.read().rsplit(")", 1)[1].split()[19])  # field 22: starttime
+        seconds = time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return since_import
+    # A clock that disagrees with our own (another kernel's view of boot time) is not used.
+    return seconds if since_import <= seconds <= since_import + 60 else since_import
+
+
 def measure(
     engine: str, workbook: Path, *, time_limit: float, workers: int, seed: int
 ) -> dict[str, object]:
@@ -130,7 +148,6 @@ def _measure(
     from scheduler.exports.schedule.names import SCHEDULE_FILE
     from scheduler.figures import quality_figures
     from scheduler.pipeline import InputRejected, Planned, read_registration, write
-    from scheduler.progress import process_seconds
 
     started = time.perf_counter()
     try:
@@ -222,7 +239,7 @@ def _search_seconds(engine: str, time_limit: float, event) -> float:
     command's, start-up, reading and writing included (scheduler/progress.py)."""
     if engine != "sigmeet":
         return time_limit
-    from scheduler.progress import process_seconds, search_budget
+    from scheduler.progress import search_budget
 
     return search_budget(time_limit, process_seconds(), len(event.attendees))
 

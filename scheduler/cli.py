@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -168,11 +169,16 @@ def schedule(
     and keeps the best schedule found so far. With --previous, the announced schedule is
     kept (see --keep), and a Changes sheet and changes.csv list whose agenda changed and why.
     """
+    # The limit is the whole command's: the imports of solver, pandas and writers (~1 s)
+    # and reading count too (writing and the exit: search_budget's reserve).
+    begun = time.monotonic()
     from scheduler.stopping import sigterm_stops, terminated
 
     try:
         with sigterm_stops():
-            _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_file, keep)
+            _schedule(
+                begun, input_file, out_dir, time_limit, workers, seed, force, previous_file, keep
+            )
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM while reading, building or writing
         _stopped(terminated())
     except Exception:
@@ -187,12 +193,12 @@ def _stopped(by_sigterm: bool) -> None:
     sys.exit(EXIT_OTHER)
 
 
-def _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_file, keep):
+def _schedule(begun, input_file, out_dir, time_limit, workers, seed, force, previous_file, keep):
     from models.errors import Infeasible
     from scheduler import pipeline
     from scheduler.exports.folder import OutputExists
     from scheduler.figures import quality_figures
-    from scheduler.progress import ProgressPrinter, final_line, process_seconds, search_budget
+    from scheduler.progress import ProgressPrinter, final_line, search_budget
     from scheduler.registration.report import problems_text
     from scheduler.stopping import terminated
 
@@ -209,8 +215,7 @@ def _schedule(input_file, out_dir, time_limit, workers, seed, force, previous_fi
     replan = _replan_or_exit(event, previous_file, keep) if previous_file else None
     options = pipeline.SolveOptions(time_limit, workers, seed)
     limit = options.limit_for(event)
-    # Start-up, imports and reading count against the limit too (writing: search_budget).
-    budget = search_budget(limit, process_seconds(), len(event.attendees))
+    budget = search_budget(limit, time.monotonic() - begun, len(event.attendees))
     click.echo(
         f"Scheduling {event.settings.name}: {len(event.attendees)} attendees, "
         f"{len(event.candidates)} candidate pairs, {len(event.slots)} slots, "

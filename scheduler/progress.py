@@ -7,12 +7,9 @@ Piped to a file it is one line per improvement, so logs keep the whole story.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import TextIO
-
-_IMPORTED = time.monotonic()
 
 BAR_WIDTH = 20
 
@@ -107,21 +104,6 @@ def final_line(schedule, figures: dict, out_dir) -> str:
 WRITE_SECONDS = 0.8
 WRITE_SECONDS_PER_ATTENDEE = 0.013
 MIN_SEARCH_SHARE = 0.5  # the search never gets less than half the limit
-
-
-def process_seconds() -> float:
-    """Seconds since this process started, the interpreter's start-up and imports included
-    (they took ~1 s before reading began, and the limit is the whole command's); without
-    Linux's /proc, since this module was imported."""
-    since_import = time.monotonic() - _IMPORTED
-    try:
-        with open("/proc/self/stat", encoding="ascii") as fh:
-            ticks = int(fh.read().rsplit(")", 1)[1].split()[19])  # field 22: starttime
-        seconds = time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return since_import
-    # A clock that disagrees with our own (another kernel's view of boot time) is not used.
-    return seconds if since_import <= seconds <= since_import + 60 else since_import
 
 
 def search_budget(limit: float, spent: float, attendees: int) -> float:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -10,6 +12,7 @@ from click.testing import CliRunner
 from benchmarks.generate_event import generate
 from benchmarks.run import (
     DEFAULT_RESEARCH_DIR,
+    REPO,
     Runs,
     SizeResult,
     main,
@@ -208,3 +211,16 @@ def test_rewriting_results_keeps_the_load_benchmarks_section(tmp_path):
     assert result.exit_code == 0, result.output
     text = out.read_text()
     assert load in text and "old figures" not in text
+
+
+def test_the_whole_command_is_timed_from_the_start_of_its_process():
+    """The command's start-up and imports (~1 s) count against its limit: the benchmark
+    times a run as the command would, from the process's start, not from its own imports."""
+    code = (
+        "import time; time.sleep(1.0); "
+        "from benchmarks.measure import process_seconds; print(process_seconds())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert 1.0 <= float(done.stdout) < 30
