@@ -55,6 +55,12 @@ STAGES_MIN_SECONDS = 2.0
 STAGE_B_MIN_SECONDS = 0.2
 PHASE2_SUBSOLVERS = ("no_lp", "core")
 PROBE_SUBSOLVERS = ("no_lp", "quick_restart_no_lp")
+# Before that pair, the gapless question goes to an LP worker for a moment: on forumt-14crafe
+# and tic-13crafc it answered "no" in 0.6-0.9 s where the pair had no answer after 8 s (so
+# forumt-14crafe's bound stayed at 4 of its 5); where the answer is "yes" it is often slower
+# to find one (forumt-14crafc, tic-14crafa, tic-14crafd: none in 8 s; the pair 0.8-0.9 s).
+REFUTE_SUBSOLVERS = ("max_lp", "no_lp")
+REFUTE_SECONDS = 2.0
 LOWEST_SHARE = 0.1  # of phase 2's time at most: per-attendee lowest breaks
 # Deterministic time per wall second of those tiny solves, measured ~0.2 here.
 LOWEST_DETERMINISTIC_PER_SECOND = 0.2
@@ -119,8 +125,8 @@ def compact_days(
     clock = _Clock(workers, started)  # building this model counts against the limit too
     reporter = _Reporter(progress, phase, started) if progress else None
 
-    def run(objective, seconds: float, callback=None, model=phase.model, full=False):
-        solver, status = _solve(model, objective, seconds, workers, seed, callback, full)
+    def run(objective, seconds: float, callback=None, model=phase.model, full=False, named=None):
+        solver, status = _solve(model, objective, seconds, workers, seed, callback, full, named)
         clock.spend(solver)
         return solver, status
 
@@ -153,7 +159,11 @@ def compact_days(
     # answered in 2-6 s where minimising breaks took 20 s or more.
     if not settled and small and time_limit >= ONE_BLOCK_MIN_SECONDS:
         probe = phase.one_block_model(lowest)
-        solver, status = run(None, ONE_BLOCK_SHARE * time_limit - clock.used, model=probe)
+        status = cp_model.UNKNOWN
+        if workers == 2:
+            solver, status = run(None, REFUTE_SECONDS, model=probe, named=REFUTE_SUBSOLVERS)
+        if status == cp_model.UNKNOWN and not clock.stopped:
+            solver, status = run(None, ONE_BLOCK_SHARE * time_limit - clock.used, model=probe)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             rows = phase.chosen_rows(solver)
             if reporter:
@@ -248,20 +258,23 @@ def _lowest_breaks(phase: CompactModel, seconds: float) -> dict[int, int]:
     return low
 
 
-def _solve(model, objective, seconds: float, workers: int, seed: int, callback, full=False):
+def _solve(
+    model, objective, seconds: float, workers: int, seed: int, callback, full=False, named=None
+):
     """Minimise `objective` (None: any solution) within `seconds`. With two workers they are
     named: on 2 cores CP-SAT's default pair (an LP worker and LNS) found no timing at all in
     60 s on two research events (the team's notes on the research events, lesson 4).
 
     Two workers get one full-problem subsolver: the first named one (no_lp) on one thread
     and CP-SAT's LNS interleaved on the other. `full`: both named subsolvers get a thread, so
-    "core" runs too (it proves bounds; it finds less than LNS)."""
+    "core" runs too (it proves bounds; it finds less than LNS). `named`: these subsolvers
+    instead."""
     if objective is not None:
         model.minimize(objective)
     solver = cpsat.solver(max(seconds, 0.1), workers, seed)
     if workers == 2 and PHASE2_SUBSOLVERS:
         solver.parameters.subsolvers.extend(
-            PHASE2_SUBSOLVERS if objective is not None else PROBE_SUBSOLVERS
+            named or (PHASE2_SUBSOLVERS if objective is not None else PROBE_SUBSOLVERS)
         )
         if full:
             solver.parameters.num_full_subsolvers = 2
