@@ -159,11 +159,13 @@ def compact_days(
     # answered in 2-6 s where minimising breaks took 20 s or more.
     if not settled and small and time_limit >= ONE_BLOCK_MIN_SECONDS:
         probe = phase.one_block_model(lowest)
+        probe_ends = ONE_BLOCK_SHARE * time_limit  # the LP worker's moment included
         status = cp_model.UNKNOWN
         if workers == 2:
-            solver, status = run(None, REFUTE_SECONDS, model=probe, named=REFUTE_SUBSOLVERS)
+            seconds = min(REFUTE_SECONDS, probe_ends - clock.used)
+            solver, status = run(None, seconds, model=probe, named=REFUTE_SUBSOLVERS)
         if status == cp_model.UNKNOWN and not clock.stopped:
-            solver, status = run(None, ONE_BLOCK_SHARE * time_limit - clock.used, model=probe)
+            solver, status = run(None, probe_ends - clock.used, model=probe)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             rows = phase.chosen_rows(solver)
             if reporter:
