@@ -55,6 +55,7 @@ class BreaksModel:
                 model.add(sum(ends) == lo + sum(u))
                 terms += u
         self.shift = sum(lowest.get(who, 0) for who in self.ends)
+        self._terms = terms
         self.more = cp_model.LinearExpr.sum(terms)  # breaks above everyone's lowest
         self.breaks = cp_model.LinearExpr.sum([e for ends in self.ends.values() for e in ends])
 
@@ -66,6 +67,15 @@ class BreaksModel:
     def cap(self, breaks: int) -> None:
         """Only timings with at most `breaks` breaks."""
         self.model.add(self.more <= breaks - self.shift)
+
+    def fewer_than(self, breaks: int) -> cp_model.CpModel:
+        """A copy of the model asking for any timing with fewer than `breaks` breaks."""
+        question = self.model.clone()
+        question.clear_objective()
+        question.clear_hints()
+        more = [question.get_bool_var_from_proto_index(u.index) for u in self._terms]
+        question.add(sum(more) <= breaks - 1 - self.shift)
+        return question
 
     def low(self, solver: cp_model.CpSolver) -> int:
         """The lower bound on breaks a minimising solve of `more` proved."""

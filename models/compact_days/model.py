@@ -21,6 +21,7 @@ stay at their slot (H12), and panels, fixed, only take their members' slots (H13
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 
@@ -138,6 +139,8 @@ class CompactModel:
         self.attendee_gaps = per_attendee_breaks  # attendee -> their "break starts" literals
         self.clusters(model, timing)
         self.activities, self.day_slots = activities, days
+        self.pooled = bool((self._tclass[cand] == POOL).all())  # every meeting takes any table
+        self.pool_tables_per_slot = prep.av.pool_tables_per_slot
         self.break_literals = [g for d in terms for _, g in d.gaps]
         self.breaks_expr = cp_model.LinearExpr.sum(self.break_literals)
         self.idle_expr = cp_model.LinearExpr.sum([d.idle for d in terms])
@@ -272,17 +275,12 @@ class CompactModel:
         (each at one of its candidate slots, one per slot) and fixed panels: a lower bound
         for the whole timing, from a tiny model of its own. Also the deterministic time
         spent."""
-        if not hasattr(self, "_pairs_of"):
-            self._pairs_of: dict[int, list[int]] = {}
-            for p, rs in sorted(self.rows_of_pair.items()):
-                for side in (int(self.a[rs[0]]), int(self.b[rs[0]])):
-                    self._pairs_of.setdefault(side, []).append(p)
         fits = self._fewest_breaks_by_windows(who)
         if fits is not None and fits < WINDOW_BREAKS:
             return fits, 0.0
         sub = cp_model.CpModel()
         busy_at: dict[int, list] = {}
-        for p in self._pairs_of.get(who, []):
+        for p in self.pairs_of.get(who, []):
             rs = self.rows_of_pair[p]
             xs = [sub.new_bool_var("") for _ in rs]
             sub.add_exactly_one(xs)
@@ -318,22 +316,36 @@ class CompactModel:
         and panels has fewer than WINDOW_BREAKS (busy slots in that many + 1 runs of
         consecutive slots, panels inside, meetings matched to the other slots); otherwise
         WINDOW_BREAKS, a lower bound. None on longer events."""
+        own = self.own_positions(who)
+        if own is None:
+            return None
+        for breaks in range(WINDOW_BREAKS):
+            if next(own.patterns(breaks), None) is not None:
+                return breaks
+        return WINDOW_BREAKS
+
+    @functools.cached_property
+    def pairs_of(self) -> dict[int, list[int]]:
+        """Attendee -> their chosen pairs."""
+        out: dict[int, list[int]] = {}
+        for p, rs in sorted(self.rows_of_pair.items()):
+            for side in (int(self.a[rs[0]]), int(self.b[rs[0]])):
+                out.setdefault(side, []).append(p)
+        return out
+
+    def own_positions(self, who: int) -> OwnPositions | None:
+        """On a one-day event: where `who`'s own meetings and panels can be, as positions in
+        the day. None on longer events."""
         if len(self.day_slots) != 1:
             return None
         (slots,) = self.day_slots.values()
         rank = {t: i for i, t in enumerate(slots)}
-        panels = {rank[int(t)] for t in np.flatnonzero(self.panel_busy[who])}
-        options = [
-            {rank[int(self.slot_a[r])] for r in self.rows_of_pair[p]}
-            for p in self._pairs_of.get(who, [])
-        ]
-        n = len(options) + len(panels)
-        usable = panels.union(*options)
-        for breaks in range(WINDOW_BREAKS):
-            for busy in _runs(breaks + 1, n, 0, len(slots)):
-                if busy <= usable and panels <= busy and _perfect_matching(options, busy - panels):
-                    return breaks
-        return WINDOW_BREAKS
+        panels = frozenset(rank[int(t)] for t in np.flatnonzero(self.panel_busy[who]))
+        options = tuple(
+            frozenset(rank[int(self.slot_a[r])] for r in self.rows_of_pair[p])
+            for p in self.pairs_of.get(who, [])
+        )
+        return OwnPositions(options, panels, len(slots))
 
     def add_lower_bounds(self, low: dict[int, int]) -> None:
         """Each attendee has at least low[who] breaks (from `lowest_breaks`)."""
@@ -437,19 +449,45 @@ class CompactModel:
 WINDOWS = True
 
 
-def _runs(count: int, total: int, first: int, end: int):
+@dataclass(frozen=True)
+class OwnPositions:
+    """One attendee's day seen alone: each meeting's candidate positions, the fixed panel
+    positions, and the day's length."""
+
+    options: tuple[frozenset[int], ...]
+    panels: frozenset[int]
+    length: int
+
+    def patterns(self, breaks: int):
+        """Every set of busy positions with exactly `breaks` breaks that holds the panels and
+        gives each meeting its own position among its options."""
+        usable = self.panels.union(*self.options)
+        free_of = [set(o) for o in self.options]
+        items = len(self.options) + len(self.panels)
+        for busy in _runs(breaks + 1, items, 0, self.length, usable):
+            if self.panels <= busy:
+                if _perfect_matching(free_of, busy - self.panels):
+                    yield busy
+
+
+def _runs(count: int, total: int, first: int, end: int, usable=None):
     """Every set of `total` slot positions in [first, end) forming exactly `count` runs of
-    consecutive positions."""
+    consecutive positions (each inside `usable`, when given)."""
+
+    def inside(k: int, length: int) -> bool:
+        return usable is None or all(p in usable for p in range(k, k + length))
+
     if count == 1:
         for k in range(first, end - total + 1):
-            yield set(range(k, k + total))
+            if inside(k, total):
+                yield set(range(k, k + total))
         return
     for k in range(first, end):
         for length in range(1, total - count + 2):
-            if k + length + 1 >= end:
+            if k + length + 1 >= end or not inside(k, length):
                 break
             head = set(range(k, k + length))
-            for rest in _runs(count - 1, total - length, k + length + 1, end):
+            for rest in _runs(count - 1, total - length, k + length + 1, end, usable):
                 yield head | rest
 
 

@@ -7,8 +7,9 @@ minimises first the breaks, then the idle slots (lexicographically; models/weigh
 them 20 and 1), with the contract's definitions: per attendee and day, the day's slots in
 time order across sessions; a break is a maximal run of idle slots between the first and
 last activity of the day. On a few hundred meetings the search is staged: a gapless probe,
-fewest breaks (on a leaner model of its own, compact_days/breaks_model.py), then fewest idle
-slots among timings with no more breaks. Larger events get LNS rounds (compact_days/lns.py).
+fewest breaks (on a leaner model of its own, compact_days/breaks_model.py, with a lower bound
+from how full the slots are, compact_days/load_bound.py), then fewest idle slots among
+timings with no more breaks. Larger events get LNS rounds (compact_days/lns.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from models import cpsat, weights
 from models.choice import Choice
 from models.compact_days.breaks_model import BreaksModel
 from models.compact_days.lns import retime
+from models.compact_days.load_bound import SUBSOLVERS, LoadBound
 from models.compact_days.model import CompactModel, start_breaks
 from models.cpsat import DETERMINISTIC_PER_SECOND, interrupted
 from models.prepared import Prepared
@@ -61,6 +63,13 @@ PROBE_SUBSOLVERS = ("no_lp", "quick_restart_no_lp")
 # to find one (forumt-14crafc, tic-14crafa, tic-14crafd: none in 8 s; the pair 0.8-0.9 s).
 REFUTE_SUBSOLVERS = ("max_lp", "no_lp")
 REFUTE_SECONDS = 2.0
+# Of phase 2's time: stage A's core-guided search ends by QUESTION_AT; then, to STAGE_A_SHARE,
+# the question "fewer breaks than the best?" to the LP-free pair (forum-13crafb: "no" in 13-15
+# s, ticf-13crafb 2-3 s, where the core-guided worker took 15-50 s).
+QUESTION_AT = 0.6
+# Of phase 2's time at most, before stage A's proving: the slots' load bound (1.6 s where it
+# proved tic-13crafc).
+LOAD_SHARE = 0.1
 LOWEST_SHARE = 0.1  # of phase 2's time at most: per-attendee lowest breaks
 # Deterministic time per wall second of those tiny solves, measured ~0.2 here.
 LOWEST_DETERMINISTIC_PER_SECOND = 0.2
@@ -125,8 +134,8 @@ def compact_days(
     clock = _Clock(workers, started)  # building this model counts against the limit too
     reporter = _Reporter(progress, phase, started) if progress else None
 
-    def run(objective, seconds: float, callback=None, model=phase.model, full=False, named=None):
-        solver, status = _solve(model, objective, seconds, workers, seed, callback, full, named)
+    def run(objective, seconds: float, callback=None, model=phase.model, **how):
+        solver, status = _solve(model, objective, seconds, workers, seed, callback, **how)
         clock.spend(solver)
         return solver, status
 
@@ -181,27 +190,10 @@ def compact_days(
         elif status == cp_model.INFEASIBLE:  # somebody has a break more than their lowest
             low += 1
     # Stage A: fewest breaks, on the fewest-breaks model (compact_days/breaks_model.py).
-    # First its no_lp worker with CP-SAT's LNS, from no timing (from phase 1's it found
-    # less), then, from the best timing found, no_lp and the core-guided worker on a thread
-    # each: the core worker proves the bound (both 14-table research events, 20-50 s).
     if not settled:
-        lean = BreaksModel(phase, lowest)
-        lean.at_least(low)
-        watch = _RowsReporter(reporter, lean) if reporter else None
-        for full, share in ((False, SEARCH_SHARE), (True, STAGE_A_SHARE)):
-            if clock.stopped or low >= best_breaks:
-                break
-            if full:
-                lean.cap(best_breaks)
-                lean.hint(found)
-            seconds = share * time_limit - clock.used
-            solver, status = run(lean.more, seconds, watch, model=lean.model, full=full)
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                rows = lean.chosen_rows(solver)
-                low = max(low, lean.low(solver))
-                breaks = phase.measure(rows)[0]  # checked plainly
-                if breaks < best_breaks:
-                    found, best_breaks = rows, breaks
+        found, best_breaks, low = _fewest_breaks(
+            run, clock, phase, lowest, found, best_breaks, low, time_limit, reporter
+        )
     proven = low >= best_breaks
     # Stage B: fewest idle slots among timings with no more breaks.
     status = cp_model.UNKNOWN
@@ -246,6 +238,72 @@ def _by_stages(prep: Prepared, choice: Choice, small: bool, seconds: float) -> b
     return small and everyone and meetings and seconds >= STAGES_MIN_SECONDS
 
 
+def _fewest_breaks(run, clock, phase, lowest, found, best, low, time_limit, reporter):
+    """Stage A: the timing with the fewest breaks found (from `found`, with `best` breaks),
+    its breaks, and a lower bound on them (from `low`).
+
+    First the no_lp worker with CP-SAT's LNS, from no timing (from phase 1's it found less);
+    then the slots' load bound (compact_days/load_bound.py); then, from the best timing, no_lp
+    and the core-guided worker on a thread each, until QUESTION_AT; last, while time is left,
+    the plain question "fewer breaks than the best?" to the LP-free pair. Its "no" proves the
+    best; measured on this model alone it came in 13-15 s on forum-13crafb and 2-3 s on
+    ticf-13crafb, where the core-guided worker's proof took 15-50 s."""
+    lean = BreaksModel(phase, lowest)
+    lean.at_least(low)
+    watch = _RowsReporter(reporter, lean) if reporter else None
+
+    def take(solver, status) -> bool:
+        """Keep a solve's timing if it has fewer breaks; whether it did."""
+        nonlocal found, best
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        rows = lean.chosen_rows(solver)
+        breaks = phase.measure(rows)[0]  # checked plainly
+        if breaks >= best:
+            return False
+        found, best = rows, breaks
+        if reporter:
+            reporter.offer_rows(rows)
+        return True
+
+    solver, status = run(lean.more, SEARCH_SHARE * time_limit - clock.used, watch, model=lean.model)
+    take(solver, status)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        low = max(low, lean.low(solver))
+    if not clock.stopped and low < best:  # it proved what the core worker could not
+        seconds = min(LOAD_SHARE * time_limit, STAGE_A_SHARE * time_limit - clock.used)
+        low = max(low, _load_bound(run, phase, lowest, best, seconds))
+    if not clock.stopped and low < best:
+        lean.at_least(low)
+        lean.cap(best)
+        lean.hint(found)
+        seconds = QUESTION_AT * time_limit - clock.used
+        solver, status = run(lean.more, seconds, watch, model=lean.model, full=True)
+        take(solver, status)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            low = max(low, lean.low(solver))
+    while not clock.stopped and low < best and clock.used < STAGE_A_SHARE * time_limit:
+        seconds = STAGE_A_SHARE * time_limit - clock.used
+        solver, status = run(None, seconds, model=lean.fewer_than(best), full=True)
+        if status == cp_model.INFEASIBLE:
+            low = best
+        elif not take(solver, status):
+            break
+    return found, best, low
+
+
+def _load_bound(run, phase: CompactModel, lowest: dict[int, int], below: int, seconds) -> int:
+    """A lower bound on breaks (at most `below`) from how full the slots are
+    (compact_days/load_bound.py)."""
+    load = LoadBound(phase, lowest, below)
+    if load.model is None or seconds <= 0:
+        return load.known
+    solver, status = run(
+        load.objective, seconds, model=load.model, full=True, named=SUBSOLVERS, cheap=True
+    )
+    return load.result(solver, status)
+
+
 def _lowest_breaks(phase: CompactModel, seconds: float) -> dict[int, int]:
     """Attendee -> the fewest breaks their own meetings allow; attendees left when the
     time is up count 0 (still a valid bound)."""
@@ -261,8 +319,9 @@ def _lowest_breaks(phase: CompactModel, seconds: float) -> dict[int, int]:
 
 
 def _solve(
-    model, objective, seconds: float, workers: int, seed: int, callback, full=False, named=None
-):
+    model, objective, seconds: float, workers: int, seed: int, callback, full=False, named=None,
+    cheap=False,
+):  # fmt: skip
     """Minimise `objective` (None: any solution) within `seconds`. With two workers they are
     named: on 2 cores CP-SAT's default pair (an LP worker and LNS) found no timing at all in
     60 s on two research events (the team's notes on the research events, lesson 4).
@@ -270,10 +329,10 @@ def _solve(
     Two workers get one full-problem subsolver: the first named one (no_lp) on one thread
     and CP-SAT's LNS interleaved on the other. `full`: both named subsolvers get a thread, so
     "core" runs too (it proves bounds; it finds less than LNS). `named`: these subsolvers
-    instead."""
+    instead. `cheap`: a cheap presolve (models/cpsat.py)."""
     if objective is not None:
         model.minimize(objective)
-    solver = cpsat.solver(max(seconds, 0.1), workers, seed)
+    solver = cpsat.solver(max(seconds, 0.1), workers, seed, cheap_presolve=cheap)
     if workers == 2 and PHASE2_SUBSOLVERS:
         solver.parameters.subsolvers.extend(
             named or (PHASE2_SUBSOLVERS if objective is not None else PROBE_SUBSOLVERS)
@@ -314,7 +373,10 @@ class _RowsReporter(cp_model.CpSolverSolutionCallback):
         self._reporter, self._lean = reporter, lean
 
     def on_solution_callback(self) -> None:
-        self._reporter.offer_rows(self._lean.chosen_rows(self))
+        self.report(self)
+
+    def report(self, solution: cp_model.CpSolverSolutionCallback) -> None:
+        self._reporter.offer_rows(self._lean.chosen_rows(solution))
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
