@@ -7,8 +7,8 @@ tables. Choosing one pattern per attendee under those slot loads, with the fewes
 forgets who meets whom: its optimum is a lower bound on the breaks of every timing.
 
 Where tables are scarce this is what the whole-model search could not prove. tic-13crafc (180
-meetings for 19 tables x 10 slots): the bound is its optimum 4 in 1.6 s, where the core-guided
-worker's bound stayed at 0 and the LP worker's at 1 within 60 s.
+meetings for 19 tables x 10 slots): the bound is its optimum 4 in 0.5-0.9 s, where the
+core-guided worker's bound stayed at 0 and the LP worker's at 1 within 60 s.
 """
 
 from __future__ import annotations

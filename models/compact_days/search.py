@@ -67,8 +67,8 @@ REFUTE_SECONDS = 2.0
 # the question "fewer breaks than the best?" to the LP-free pair (forum-13crafb: "no" in 13-15
 # s, ticf-13crafb 2-3 s, where the core-guided worker took 15-50 s).
 QUESTION_AT = 0.6
-# Of phase 2's time at most, before stage A's proving: the slots' load bound (1.6 s where it
-# proved tic-13crafc).
+# Of phase 2's time at most, before stage A's proving: the slots' load bound (0.5-0.9 s where
+# it proved tic-13crafc).
 LOAD_SHARE = 0.1
 LOWEST_SHARE = 0.1  # of phase 2's time at most: per-attendee lowest breaks
 # Deterministic time per wall second of those tiny solves, measured ~0.2 here.
@@ -266,10 +266,12 @@ def _fewest_breaks(run, clock, phase, lowest, found, best, low, time_limit, repo
             reporter.offer_rows(rows)
         return True
 
-    solver, status = run(lean.more, SEARCH_SHARE * time_limit - clock.used, watch, model=lean.model)
-    take(solver, status)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        low = max(low, lean.low(solver))
+    if not clock.stopped and low < best:
+        seconds = SEARCH_SHARE * time_limit - clock.used
+        solver, status = run(lean.more, seconds, watch, model=lean.model)
+        take(solver, status)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            low = max(low, lean.low(solver))
     if not clock.stopped and low < best:  # it proved what the core worker could not
         seconds = min(LOAD_SHARE * time_limit, STAGE_A_SHARE * time_limit - clock.used)
         low = max(low, _load_bound(run, phase, lowest, best, seconds))
