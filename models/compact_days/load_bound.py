@@ -20,8 +20,8 @@ from ortools.sat.python import cp_model
 from models.compact_days.model import CompactModel
 
 # Patterns enumerated at most, over all attendees; above it there is no bound from here. The
-# 10-slot research events need 3,000-3,500 (at 4-5 breaks); a 22-slot one at 3 breaks needed
-# a million, built in 59 s.
+# 10-slot research events have 170-3,450 (all of them); the 22-slot crafb events 29,000-1.4
+# million at the breaks found (a million took 59 s to build).
 MAX_PATTERNS = 10_000
 # With an LP worker: the core-guided and LP-free pair had no bound after 20 s on tic-13crafc.
 # Presolve kept cheap (models/cpsat.py): its full form took 6 s of forum-13crafc's 10 s.
@@ -47,21 +47,25 @@ class LoadBound:
             return
         if not phase.pooled or len(phase.day_slots) != 1:
             return
+        people = sorted(set(phase.pairs_of) | set(phase.attendee_gaps))
+        own = {who: phase.own_positions(who) for who in people}
+        widths = {who: range(lowest.get(who, 0), lowest.get(who, 0) + spare + 1) for who in people}
+        if sum(own[w].about(k) for w in people for k in widths[w]) > MAX_PATTERNS:
+            return  # counted, not enumerated: that took 0.7-1.4 s on the 22-slot crafb events
         model = cp_model.CpModel()
         load: dict[int, list] = {}  # position -> "this attendee is in a meeting here" terms
         breaks = []
         count = 0
-        for who in sorted(set(phase.pairs_of) | set(phase.attendee_gaps)):
-            own = phase.own_positions(who)
+        for who in people:
             choices = []
-            for k in range(lowest.get(who, 0), lowest.get(who, 0) + spare + 1):
-                for busy in own.patterns(k):
+            for k in widths[who]:
+                for busy in own[who].patterns(k):
                     count += 1
                     if count > MAX_PATTERNS:
                         return
                     x = model.new_bool_var(f"p{who},{count}")
                     choices.append(x)
-                    for pos in busy - own.panels:
+                    for pos in busy - own[who].panels:
                         load.setdefault(pos, []).append(x)
                     if k:
                         breaks.append(k * x)

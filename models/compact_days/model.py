@@ -458,6 +458,15 @@ class OwnPositions:
     panels: frozenset[int]
     length: int
 
+    def about(self, breaks: int) -> int:
+        """About how many `patterns(breaks)` there are: the sets of breaks + 1 runs in a line
+        as long as the usable positions, before meetings are matched (cheap to count)."""
+        n = len(self.options) + len(self.panels)
+        usable = len(self.panels.union(*self.options))
+        if n == 0:
+            return 0
+        return math.comb(n - 1, breaks) * math.comb(max(usable - n + 1, 0), breaks + 1)
+
     def patterns(self, breaks: int):
         """Every set of busy positions with exactly `breaks` breaks that holds the panels and
         gives each meeting its own position among its options."""
