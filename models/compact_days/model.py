@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -471,12 +472,10 @@ class OwnPositions:
         """Every set of busy positions with exactly `breaks` breaks that holds the panels and
         gives each meeting its own position among its options."""
         usable = self.panels.union(*self.options)
-        free_of = [set(o) for o in self.options]
         items = len(self.options) + len(self.panels)
         for busy in _runs(breaks + 1, items, 0, self.length, usable):
-            if self.panels <= busy:
-                if _perfect_matching(free_of, busy - self.panels):
-                    yield busy
+            if self.panels <= busy and _perfect_matching(self.options, busy - self.panels):
+                yield busy
 
 
 def _runs(count: int, total: int, first: int, end: int, usable=None):
@@ -500,7 +499,7 @@ def _runs(count: int, total: int, first: int, end: int, usable=None):
                 yield head | rest
 
 
-def _perfect_matching(options: list[set[int]], free: set[int]) -> bool:
+def _perfect_matching(options: Sequence[Set[int]], free: set[int]) -> bool:
     """Every item gets its own slot among `free`, each from its options (Kuhn's augmenting
     paths; a handful of items)."""
     owner: dict[int, int] = {}

@@ -375,10 +375,7 @@ class _RowsReporter(cp_model.CpSolverSolutionCallback):
         self._reporter, self._lean = reporter, lean
 
     def on_solution_callback(self) -> None:
-        self.report(self)
-
-    def report(self, solution: cp_model.CpSolverSolutionCallback) -> None:
-        self._reporter.offer_rows(self._lean.chosen_rows(solution))
+        self._reporter.offer_rows(self._lean.chosen_rows(self))
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
