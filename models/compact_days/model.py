@@ -138,10 +138,10 @@ class CompactModel:
             if total:
                 model.add(sum(total) == int(activities[who]))
         self.attendee_gaps = per_attendee_breaks  # attendee -> their "break starts" literals
-        self.clusters(model, timing)
-        self.activities, self.day_slots = activities, days
         self.pooled = bool((self._tclass[cand] == POOL).all())  # every meeting takes any table
         self.pool_tables_per_slot = prep.av.pool_tables_per_slot
+        self.clusters(model, timing)
+        self.activities, self.day_slots = activities, days
         self.break_literals = [g for d in terms for _, g in d.gaps]
         self.breaks_expr = cp_model.LinearExpr.sum(self.break_literals)
         self.idle_expr = cp_model.LinearExpr.sum([d.idle for d in terms])
@@ -266,7 +266,7 @@ class CompactModel:
             if p not in taken:
                 for r in rows[p]:
                     per_slot.setdefault(int(self.slot_a[r]), []).append(lit[r])
-        cap = self._prep.av.pool_tables_per_slot
+        cap = self.pool_tables_per_slot
         for t in sorted(per_slot):
             if len(per_slot[t]) > int(cap[t]):
                 model.add(sum(per_slot[t]) <= int(cap[t]))
