@@ -399,19 +399,3 @@ def test_the_question_fewer_breaks_has_no_answer_below_the_fewest(tmp_path):
     assert solver.solve(lean.fewer_than(1)) == cp_model.INFEASIBLE
     assert solver.solve(lean.fewer_than(2)) == cp_model.OPTIMAL
     assert phase.measure(lean.chosen_rows(solver))[0] == 1
-
-
-@pytest.mark.slow  # a research event
-def test_a_research_event_whose_tables_force_breaks_is_proven(tmp_path):
-    # tic-13crafc: 180 meetings for 19 tables x 10 slots. Seen alone everyone can be gapless;
-    # the slots' load (compact_days/load_bound.py) proves the published optimum 4, where the
-    # core-guided worker's bound stayed at 0 and the LP worker's at 1 within 60 s.
-    if not (RESEARCH / "tic-13crafc.xlsx").exists():
-        pytest.skip("research benchmark absent")
-    event = read_workbook(RESEARCH / "tic-13crafc.xlsx").event
-    schedule = solve(event, time_limit=45, workers=2)  # at 30 s the 4 was not always found
-    figures = quality_figures(event, schedule)
-    assert figures["meetings"] == len(event.candidates)
-    assert figures["breaks"] == schedule.stats.breaks == 4
-    assert (schedule.stats.breaks_bound, schedule.stats.breaks_proven) == (4, True)
-    assert_checked(event, schedule, tmp_path)
