@@ -162,7 +162,7 @@ def _measure(
 
     started = time.perf_counter()
     try:
-        seconds = _search_seconds(engine, time_limit, event)
+        seconds = _search_seconds(engine, time_limit, event, workers)
         schedule = _schedule(engine, event, time_limit=seconds, workers=workers, seed=seed)
     except Exception as exc:  # noqa: BLE001 - the runner reports any failure and goes on
         return {"error": f"{type(exc).__name__}: {exc}"[:500]}
@@ -234,14 +234,14 @@ def _schedule(engine: str, event, *, time_limit: float, workers: int, seed: int)
     return plan(event, SolveOptions(time_limit, workers, seed)).schedule
 
 
-def _search_seconds(engine: str, time_limit: float, event) -> float:
+def _search_seconds(engine: str, time_limit: float, event, workers: int) -> float:
     """What `sigmeet schedule --time-limit` leaves the search: the limit is the whole
     command's, start-up, reading and writing included (scheduler/progress.py)."""
     if engine != "sigmeet":
         return time_limit
     from scheduler.progress import search_budget
 
-    return search_budget(time_limit, process_seconds(), len(event.attendees))
+    return search_budget(time_limit, process_seconds(), len(event.attendees), workers)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

@@ -12,6 +12,7 @@ import os
 import select
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -24,7 +25,8 @@ from ortools.util.python import sorted_interval_list
 # One-worker runs are reproducible because they stop on CP-SAT's deterministic clock, which
 # ran at about a tenth of wall time on this kind of machine.
 DETERMINISTIC_PER_SECOND = 0.1
-# With one worker the wall limit is only a safety net behind the deterministic one.
+# With one worker the wall limit is only a safety net behind the deterministic one (and
+# behind `one_worker_deadline`).
 WALL_SAFETY = 5
 # How often a noted Ctrl-C is passed on again: a search that had not quite begun when it came
 # ignores the first stop.
@@ -37,6 +39,7 @@ class Interrupted(Exception):
     """Ctrl-C or a stop came while a model was being built: the step is abandoned."""
 
 
+_deadline = [float("inf")]  # `one_worker_deadline`'s, in time.monotonic()
 _pressed = threading.Event()  # Ctrl-C came during a solve since `reset_ctrl_c`
 _ending = threading.Event()  # the process is stopping (`stop_searching`): no search runs on
 
@@ -119,6 +122,25 @@ def _watch(wake: int, search: cp_model.CpSolver, done: threading.Event) -> None:
             search.stop_search()
 
 
+@contextlib.contextmanager
+def one_worker_deadline(at: float):
+    """While inside, one-worker solves stop by `at` (time.monotonic()) even before their
+    deterministic limit: deterministic time per wall second varies tenfold between models
+    (0.05-0.7 measured here), so on a slower or busier machine the deterministic budgets
+    could run past the user's time limit. A run cut by it may not repeat itself."""
+    before = _deadline[0]
+    _deadline[0] = at
+    try:
+        yield
+    finally:
+        _deadline[0] = before
+
+
+def wall_left() -> float:
+    """Seconds to `one_worker_deadline`'s deadline (infinite outside it)."""
+    return _deadline[0] - time.monotonic()
+
+
 def solver(seconds: float, workers: int, seed: int, *, cheap_presolve: bool = False):
     """A CpSolver stopping after `seconds` (one worker: the same amount of deterministic
     time), with Ctrl-C caught. `cheap_presolve`: no probing or symmetry detection and one
@@ -136,7 +158,7 @@ def solver(seconds: float, workers: int, seed: int, *, cheap_presolve: bool = Fa
     p.catch_sigint_signal = False  # see ctrl_c_stops
     if workers <= 1:
         p.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
-        p.max_time_in_seconds = WALL_SAFETY * seconds
+        p.max_time_in_seconds = max(min(WALL_SAFETY * seconds, wall_left()), 0.01)
     return found
 
 

@@ -70,6 +70,11 @@ LARGE_MODEL = 20_000  # variables: above this, presolve is kept cheap (cpsat.sol
 # phase 1 leaves when it proves its optimum early. At 0.35, size S (10 s) left phase 2
 # 3.5 s and more breaks than the greedy baseline; phase 1's gap is < 1 % well before 50 %.
 COMPACT_SHARE = 0.5
+# With one worker the budgets (on CP-SAT's deterministic clock, so that a seed repeats) are
+# sized for this share of the limit: building models and sub-models between solves is not on
+# that clock (S at 6.8 s: 3.5 s of it), and the deadline that keeps the limit must not be
+# what ends a run, or it would not repeat.
+ONE_WORKER_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,10 @@ def solve(
 
     limit = default_time_limit(event) if time_limit is None else time_limit
     begun = _start(prep, previous, keep)  # Ctrl-C before this ends: there is nothing to keep
-    with cpsat.ctrl_c_noted():
+    deadline = float("inf")  # several workers: their wall limits keep it
+    if workers <= 1:
+        deadline, limit = started + limit, ONE_WORKER_SHARE * limit
+    with cpsat.ctrl_c_noted(), cpsat.one_worker_deadline(deadline):
         return _improve(prep, begun, previous, keep, limit, started, workers, seed, progress)
 
 
@@ -227,7 +235,7 @@ def _meetings(
         ceiling = lp if ceiling is None or lp is None else min(ceiling, lp)
     left = max(limit * (1 - COMPACT_SHARE) - (time.monotonic() - started), 0.5)
     if workers <= 1:  # reproducible: phase 1's share of the limit, not what the clock left
-        left = (1 - COMPACT_SHARE) * limit
+        left = max((1 - COMPACT_SHARE) * limit - timed.spent, 0.5)
     phase1_end = time.monotonic() + left
     counted = [0]  # solutions reported so far, so the LNS numbers on from CP-SAT's
     report = None

@@ -215,7 +215,7 @@ def _schedule(begun, input_file, out_dir, time_limit, workers, seed, force, prev
     replan = _replan_or_exit(event, previous_file, keep) if previous_file else None
     options = pipeline.SolveOptions(time_limit, workers, seed)
     limit = options.limit_for(event)
-    budget = search_budget(limit, time.monotonic() - begun, len(event.attendees))
+    budget = search_budget(limit, time.monotonic() - begun, len(event.attendees), workers)
     click.echo(
         f"Scheduling {event.settings.name}: {len(event.attendees)} attendees, "
         f"{len(event.candidates)} candidate pairs, {len(event.slots)} slots, "

@@ -104,10 +104,18 @@ def final_line(schedule, figures: dict, out_dir) -> str:
 WRITE_SECONDS = 0.8
 WRITE_SECONDS_PER_ATTENDEE = 0.013
 MIN_SEARCH_SHARE = 0.5  # the search never gets less than half the limit
+# With one worker the search's budget must not depend on how long reading took, or runs with
+# the same seed would not repeat (the budgets scale with it): reading counts as this much,
+# what the start-up and reading of the research events and size S took here (1.1-1.4 s).
+ONE_WORKER_READ_SECONDS = 1.5
+ONE_WORKER_READ_SECONDS_PER_ATTENDEE = 0.002
 
 
-def search_budget(limit: float, spent: float, attendees: int) -> float:
+def search_budget(limit: float, spent: float, attendees: int, workers: int = 2) -> float:
     """Seconds left for the search so that the whole command (reading, searching, writing)
-    ends within `limit`: the limit less what reading took and what writing is expected to."""
+    ends within `limit`: the limit less what reading took (`spent`; with one worker a fixed
+    estimate) and what writing is expected to."""
+    if workers <= 1:
+        spent = ONE_WORKER_READ_SECONDS + ONE_WORKER_READ_SECONDS_PER_ATTENDEE * attendees
     reserve = WRITE_SECONDS + WRITE_SECONDS_PER_ATTENDEE * attendees
     return max(limit - spent - reserve, MIN_SEARCH_SHARE * limit)

@@ -26,7 +26,7 @@ from models.compact_days.breaks_model import BreaksModel
 from models.compact_days.lns import retime
 from models.compact_days.load_bound import SUBSOLVERS, LoadBound
 from models.compact_days.model import CompactModel, start_breaks
-from models.cpsat import DETERMINISTIC_PER_SECOND, interrupted
+from models.cpsat import interrupted
 from models.prepared import Prepared
 
 # Of phase 2's time: stage A's search with LNS ends by SEARCH_SHARE, its proving by
@@ -73,6 +73,9 @@ LOAD_SHARE = 0.1
 LOWEST_SHARE = 0.1  # of phase 2's time at most: per-attendee lowest breaks
 # Deterministic time per wall second of those tiny solves, measured ~0.2 here.
 LOWEST_DETERMINISTIC_PER_SECOND = 0.2
+# With one worker, deterministic time per wall second of the stages' solves: 0.2-0.7 measured
+# here (models/cpsat.py's 0.1 ended tic-13crafc's 30 s of phase 2 after 9 s).
+STAGES_DETERMINISTIC_PER_SECOND = 0.6
 
 
 @dataclass(frozen=True)
@@ -335,6 +338,12 @@ def _solve(
     if objective is not None:
         model.minimize(objective)
     solver = cpsat.solver(max(seconds, 0.1), workers, seed, cheap_presolve=cheap)
+    if workers <= 1:
+        solver.parameters.max_deterministic_time = (
+            max(seconds, 0.1) * STAGES_DETERMINISTIC_PER_SECOND
+        )
+        if named is None:
+            solver.parameters.linearization_level = 0
     if workers == 2 and PHASE2_SUBSOLVERS:
         solver.parameters.subsolvers.extend(
             named or (PHASE2_SUBSOLVERS if objective is not None else PROBE_SUBSOLVERS)
@@ -363,7 +372,7 @@ class _Clock:
 
     def spend(self, solver: cp_model.CpSolver) -> None:
         if self.deterministic:
-            self.spent += solver.response_proto.deterministic_time / DETERMINISTIC_PER_SECOND
+            self.spent += solver.response_proto.deterministic_time / STAGES_DETERMINISTIC_PER_SECOND
         self.stopped = self.stopped or interrupted()
 
 

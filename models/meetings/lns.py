@@ -100,8 +100,8 @@ def improve(
         return Improved(best, value, 0, 0, False)
     while ceiling is None or value < ceiling - 1e-6:
         left = seconds - (time.monotonic() - started)
-        if workers <= 1:  # deterministic clock only; five times the wall limit as a safety net
-            left = min((budget - spent) / DETERMINISTIC_PER_SECOND, 4 * seconds + left)
+        if workers <= 1:  # deterministic clock only; the user's limit as a safety net
+            left = min((budget - spent) / DETERMINISTIC_PER_SECOND, cpsat.wall_left())
         else:  # so that the last round ends by the deadline, not a round later
             left -= overhead
             if left < shortest:

@@ -61,6 +61,7 @@ class Timed:
     bound: int | None  # the relaxation's, after the cuts: still valid for every schedule
     start: Choice | None  # `choice`, or else the greedy's timing of the last relaxed optimum
     cuts: int
+    spent: float = 0.0  # seconds used: with one worker on the deterministic clock
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,10 @@ class _Clock:
     def spend(self, deterministic: float, per_second: float) -> None:
         self._spent += deterministic / per_second
 
+    @property
+    def spent(self) -> float:
+        return self._spent
+
 
 def time_relaxation(
     prep: Prepared, built: Built, *, first: float, seconds: float, workers: int, seed: int
@@ -114,7 +119,7 @@ def time_relaxation(
                 tuple(np.flatnonzero(relaxed.options).tolist()),
                 tuple(np.flatnonzero(relaxed.seats).tolist()),
             )
-            return Timed(choice, relaxed.bound, choice, cuts)
+            return Timed(choice, relaxed.bound, choice, cuts, clock.spent)
         if conflict is None or clock.left() <= 0:
             break
         master.cut_off(conflict.ys, conflict.options, conflict.seats)
@@ -125,8 +130,8 @@ def time_relaxation(
             break
         relaxed = again
     if relaxed is None:
-        return Timed(None, None, None, cuts)
-    return Timed(None, relaxed.bound, timer.start(relaxed), cuts)
+        return Timed(None, None, None, cuts, clock.spent)
+    return Timed(None, relaxed.bound, timer.start(relaxed), cuts, clock.spent)
 
 
 class _SessionTimer:

@@ -106,3 +106,11 @@ def test_the_search_gets_what_reading_and_writing_leave_of_the_limit():
     # 30 s, 1 s read, 81 attendees: 0.8 + 0.013 x 81 = 1.853 s kept for writing and exiting
     assert search_budget(30, 1.0, 81) == pytest.approx(30 - 1.0 - 1.853)
     assert search_budget(10, 8.0, 3000) == 5.0  # never less than half the limit
+
+
+def test_with_one_worker_the_search_budget_does_not_depend_on_how_long_reading_took():
+    # Its budgets scale with it, so a seed would not repeat if a slower read shortened it.
+    from scheduler.progress import search_budget
+
+    assert search_budget(30, 0.9, 81, workers=1) == search_budget(30, 2.4, 81, workers=1)
+    assert search_budget(30, 0.9, 81, workers=1) < 30 - 1.853  # reading still counts

@@ -11,11 +11,16 @@ import time
 import pytest
 
 from benchmarks.generate_event import generate
+from models import cpsat
+from models.compact_days.lns import retime
+from models.compact_days.model import CompactModel
+from models.meetings.greedy import greedy
+from models.prepared import prepare
 from models.solve import default_time_limit, solve
 from scheduler.registration.read import read_workbook
 from scheduler.registration.write import write_registration
 from tests.helpers.events import assert_checked
-from tests.helpers.paths import ROOT
+from tests.helpers.paths import EXAMPLE, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +38,20 @@ def test_same_seed_one_worker_gives_the_same_schedule(small, tmp_path):
     assert first.meetings == second.meetings and first.panels == second.panels
     assert first.stats.objective == second.stats.objective
     assert_checked(event, first, tmp_path)
+
+
+def test_one_worker_stops_at_the_deadline_before_its_deterministic_budget():
+    # Deterministic time per wall second varies tenfold between models, so the user's limit
+    # is kept by a wall deadline behind the deterministic budgets (models/cpsat.py).
+    event = read_workbook(EXAMPLE).event
+    prep = prepare(event)
+    start = greedy(prep)
+    phase = CompactModel(prep, start)
+    began = time.monotonic()
+    with cpsat.one_worker_deadline(began + 1.0):
+        rows, _ = retime(phase, start.meetings, seconds=60, workers=1, seed=1)
+    assert time.monotonic() - began < 2.0  # not the 60 s of rounds it was given
+    assert phase.measure(rows) <= phase.measure(start.meetings)
 
 
 @pytest.mark.slow
