@@ -7,6 +7,7 @@ SIGINT behind our back."""
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import os
 import select
@@ -39,7 +40,8 @@ class Interrupted(Exception):
     """Ctrl-C or a stop came while a model was being built: the step is abandoned."""
 
 
-_deadline = [float("inf")]  # `one_worker_deadline`'s, in time.monotonic()
+# `one_worker_deadline`'s, in time.monotonic(); per thread, as the web app solves in several.
+_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("deadline", default=float("inf"))
 _pressed = threading.Event()  # Ctrl-C came during a solve since `reset_ctrl_c`
 _ending = threading.Event()  # the process is stopping (`stop_searching`): no search runs on
 
@@ -128,17 +130,16 @@ def one_worker_deadline(at: float):
     deterministic limit: deterministic time per wall second varies tenfold between models
     (0.05-0.7 measured here), so on a slower or busier machine the deterministic budgets
     could run past the user's time limit. A run cut by it may not repeat itself."""
-    before = _deadline[0]
-    _deadline[0] = at
+    token = _deadline.set(at)
     try:
         yield
     finally:
-        _deadline[0] = before
+        _deadline.reset(token)
 
 
 def wall_left() -> float:
     """Seconds to `one_worker_deadline`'s deadline (infinite outside it)."""
-    return _deadline[0] - time.monotonic()
+    return _deadline.get() - time.monotonic()
 
 
 def solver(seconds: float, workers: int, seed: int, *, cheap_presolve: bool = False):

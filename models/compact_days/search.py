@@ -73,8 +73,9 @@ LOAD_SHARE = 0.1
 LOWEST_SHARE = 0.1  # of phase 2's time at most: per-attendee lowest breaks
 # Deterministic time per wall second of those tiny solves, measured ~0.2 here.
 LOWEST_DETERMINISTIC_PER_SECOND = 0.2
-# With one worker, deterministic time per wall second of the stages' solves: 0.2-0.7 measured
-# here (models/cpsat.py's 0.1 ended tic-13crafc's 30 s of phase 2 after 9 s).
+# With one worker, deterministic time per wall second of the stages' solves: 0.4-1.2 measured
+# here on tic-13crafc and forum-13crafb (models/cpsat.py's 0.1 ended tic-13crafc's 30 s of
+# phase 2 after 9 s, at 48 breaks).
 STAGES_DETERMINISTIC_PER_SECOND = 0.6
 
 
@@ -342,7 +343,7 @@ def _solve(
         solver.parameters.max_deterministic_time = (
             max(seconds, 0.1) * STAGES_DETERMINISTIC_PER_SECOND
         )
-        if named is None:
+        if named is None:  # the one worker is LP-free, like no_lp, which finds the timings
             solver.parameters.linearization_level = 0
     if workers == 2 and PHASE2_SUBSOLVERS:
         solver.parameters.subsolvers.extend(
