@@ -95,6 +95,10 @@ class _Clock:
     def spent(self) -> float:
         return self._spent
 
+    @property
+    def workers(self) -> int:
+        return self._workers
+
 
 def time_relaxation(
     prep: Prepared, built: Built, *, first: float, seconds: float, workers: int, seed: int
@@ -267,6 +271,9 @@ def _solver(clock: _Clock, workers: int, seed: int):
     """A CP-SAT solver for one session's timing, stopping when the loop's time is out."""
     seconds = max(clock.left(), 0.1)
     solver = cpsat.solver(seconds, workers, seed)
-    if workers <= 1:
+    if clock.workers > 1:  # the run does not repeat anyway: wall time only
+        solver.parameters.max_deterministic_time = float("inf")
+        solver.parameters.max_time_in_seconds = seconds
+    elif workers <= 1:
         solver.parameters.max_deterministic_time = TIMING_DETERMINISTIC_PER_SECOND * seconds
     return solver
