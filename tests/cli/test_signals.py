@@ -142,7 +142,9 @@ def test_sigterm_while_solving_stops_at_once_and_writes_nothing(workbook, tmp_pa
 
 def test_ctrl_c_while_solving_still_writes_the_best_schedule(workbook, tmp_path):
     out = tmp_path / "out"
-    cmd = Command(workbook, "-o", out, "--time-limit", 120)
+    # 40 s: the first solution comes after the relaxation's timing, 0.45 of the search's time
+    # when it proves nothing (this event: 55 s into a 120 s limit).
+    cmd = Command(workbook, "-o", out, "--time-limit", 40)
     cmd.wait_for(FOUND)  # not a fixed wait: on CI 4 s after SEARCHING was still too early
     time.sleep(1.0)
     code, _, alive = cmd.stop(signal.SIGINT, within=90)
