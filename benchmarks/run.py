@@ -16,7 +16,7 @@ whole output folder (`pipeline.write`) and its workbook checked by `scheduler.ch
 with a violation is flagged.
 
 `--time-limit` is the solver's limit in seconds: one number for every size, or per size as
-`S=10,M=60,L=120,XL=300,XXL=600,BIO=900` (sizes not named keep the default for their size).
+`S=10,M=30,L=120,XL=300,XXL=600,BIO=900` (sizes not named keep the default for their size).
 
 Running some sizes rewrites only theirs: `benchmarks/RESULTS.md` keeps the other sizes'
 rows and sections (each says when and at which commit it was measured), the research
@@ -56,7 +56,7 @@ from scheduler.registration.write import write_registration
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "benchmarks" / "RESULTS.md"
 DEFAULT_RESEARCH_DIR = REPO.parent / "shared" / "benchmarks" / "b2b"
-DEFAULT_TIME_LIMITS = {"S": 10.0, "M": 60.0, "L": 120.0, "XL": 300.0, "XXL": 600.0, "BIO": 900.0}
+DEFAULT_TIME_LIMITS = {"S": 10.0, "M": 30.0, "L": 120.0, "XL": 300.0, "XXL": 600.0, "BIO": 900.0}
 # A solve that overruns its limit by this much (reading, writing, checking) is killed.
 CHILD_SLACK_SECONDS = 600.0
 

@@ -105,8 +105,10 @@ WRITE_SECONDS = 0.8
 WRITE_SECONDS_PER_ATTENDEE = 0.013
 MIN_SEARCH_SHARE = 0.5  # the search never gets less than half the limit
 # With one worker the search's budget must not depend on how long reading took, or runs with
-# the same seed would not repeat (the budgets scale with it): reading counts as this much,
-# what the start-up and reading of the research events and size S took here (1.1-1.4 s).
+# the same seed would not repeat (the budgets scale with it): reading counts as this much.
+# Start-up and reading took 2.7 s on 2026-12-03's slower machine (S); the one-worker budgets
+# use 60 % of the rest (models/solve.py ONE_WORKER_SHARE), which leaves room for that: S at
+# 10 s ended at 7.8-8.1 s there.
 ONE_WORKER_READ_SECONDS = 1.5
 ONE_WORKER_READ_SECONDS_PER_ATTENDEE = 0.002
 

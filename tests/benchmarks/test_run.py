@@ -102,7 +102,7 @@ def test_published_optima_are_read_from_the_readme_table(tmp_path):
 def test_time_limits_for_every_size_or_per_size():
     assert set(parse_time_limits("20").values()) == {20.0}
     limits = parse_time_limits("s=5,XL=600,bio=1200")
-    assert limits["S"] == 5.0 and limits["XL"] == 600.0 and limits["M"] == 60.0
+    assert limits["S"] == 5.0 and limits["XL"] == 600.0 and limits["M"] == 30.0  # default
     assert limits["BIO"] == 1200.0 and limits["XXL"] == 600.0
 
 
