@@ -142,11 +142,19 @@ def wall_left() -> float:
     return _deadline.get() - time.monotonic()
 
 
-def solver(seconds: float, workers: int, seed: int, *, cheap_presolve: bool = False):
-    """A CpSolver stopping after `seconds` (one worker: the same amount of deterministic
-    time), with Ctrl-C caught. `cheap_presolve`: no probing or symmetry detection and one
-    presolve pass; on 300 attendees they took 18 s of a 30 s run and found nothing the
-    search used, and an LNS round's sub-model is nearly all fixed anyway."""
+def solver(
+    seconds: float,
+    workers: int,
+    seed: int,
+    *,
+    cheap_presolve: bool = False,
+    per_second: float = DETERMINISTIC_PER_SECOND,
+):
+    """A CpSolver stopping after `seconds` (one worker: `per_second` times as much
+    deterministic time, what a model of its kind spent per wall second), with Ctrl-C caught.
+    `cheap_presolve`: no probing or symmetry detection and one presolve pass; on 300
+    attendees they took 18 s of a 30 s run and found nothing the search used, and an LNS
+    round's sub-model is nearly all fixed anyway."""
     found = _Solver()
     p = found.parameters
     if cheap_presolve:
@@ -158,7 +166,7 @@ def solver(seconds: float, workers: int, seed: int, *, cheap_presolve: bool = Fa
     p.random_seed = seed
     p.catch_sigint_signal = False  # see ctrl_c_stops
     if workers <= 1:
-        p.max_deterministic_time = seconds * DETERMINISTIC_PER_SECOND
+        p.max_deterministic_time = seconds * per_second
         p.max_time_in_seconds = max(min(WALL_SAFETY * seconds, wall_left()), 0.01)
     return found
 

@@ -338,13 +338,12 @@ def _solve(
     instead. `cheap`: a cheap presolve (models/cpsat.py)."""
     if objective is not None:
         model.minimize(objective)
-    solver = cpsat.solver(max(seconds, 0.1), workers, seed, cheap_presolve=cheap)
-    if workers <= 1:
-        solver.parameters.max_deterministic_time = (
-            max(seconds, 0.1) * STAGES_DETERMINISTIC_PER_SECOND
-        )
-        if named is None:  # the one worker is LP-free, like no_lp, which finds the timings
-            solver.parameters.linearization_level = 0
+    solver = cpsat.solver(
+        max(seconds, 0.1), workers, seed, cheap_presolve=cheap,
+        per_second=STAGES_DETERMINISTIC_PER_SECOND,
+    )  # fmt: skip
+    if workers <= 1 and named is None:  # LP-free, like no_lp, which finds the timings
+        solver.parameters.linearization_level = 0
     if workers == 2 and PHASE2_SUBSOLVERS:
         solver.parameters.subsolvers.extend(
             named or (PHASE2_SUBSOLVERS if objective is not None else PROBE_SUBSOLVERS)

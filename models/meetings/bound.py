@@ -435,12 +435,11 @@ class RelaxedModel:
         the optimum) CP-SAT proved it in 0.3-0.6 s on 60-80 attendees and got within 0.1 %
         on 300 in 2 s, where CP-SAT on the whole (pair, slot) model never left its root LP
         in 30 s."""
-        solver = cpsat.solver(time_limit, 1, 0)
-        solver.parameters.linearization_level = 2
         # Its deterministic clock ran at about half of wall time here (one worker, small LP),
         # not the tenth cpsat.DETERMINISTIC_PER_SECOND assumes for whole models: 300
         # attendees found no integer point at all in a tenth of 3 s.
-        solver.parameters.max_deterministic_time = RELAXED_DETERMINISTIC_PER_SECOND * time_limit
+        solver = cpsat.solver(time_limit, 1, 0, per_second=RELAXED_DETERMINISTIC_PER_SECOND)
+        solver.parameters.linearization_level = 2
         status = solver.solve(self.model)
         self.deterministic_time = solver.response_proto.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

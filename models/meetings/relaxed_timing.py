@@ -270,10 +270,8 @@ def _fix(variable, value: int) -> None:
 def _solver(clock: _Clock, workers: int, seed: int):
     """A CP-SAT solver for one session's timing, stopping when the loop's time is out."""
     seconds = max(clock.left(), 0.1)
-    solver = cpsat.solver(seconds, workers, seed)
+    solver = cpsat.solver(seconds, workers, seed, per_second=TIMING_DETERMINISTIC_PER_SECOND)
     if clock.workers > 1:  # the run does not repeat anyway: wall time only
         solver.parameters.max_deterministic_time = float("inf")
         solver.parameters.max_time_in_seconds = seconds
-    elif workers <= 1:
-        solver.parameters.max_deterministic_time = TIMING_DETERMINISTIC_PER_SECOND * seconds
     return solver
