@@ -67,6 +67,16 @@ REFUTE_SECONDS = 2.0
 # the question "fewer breaks than the best?" to the LP-free pair (forum-13crafb: "no" in 13-15
 # s, ticf-13crafb 2-3 s, where the core-guided worker took 15-50 s).
 QUESTION_AT = 0.6
+# With two workers on days longer than LONG_DAY_SLOTS slots (the 21-22-slot research events),
+# stage A is one no_lp + core minimisation from no timing until STAGE_A_SHARE, with no hint
+# and no bound stated: in `sigmeet schedule --time-limit 60` it proved forum-13crafb's 6 in 3
+# of 4 runs (34-49 s into phase 2; 7 / 6 in the fourth) and ticf-13crafb's 3 in 4 of 4
+# (12-37 s), where the stages ended at 7 / 5 and 5 / 3. The LNS start's timing steered the
+# hinted solve, and stated bounds slowed the core worker's proof (ticf-13crafb alone: proven
+# in 1 of 6 runs with `at_least` or `cap`, 4 of 4 without). Stopping it near the bound to
+# leave the rest to the question lost both: 8 / 5 and 5-6 / 3. On the 10-slot days of
+# tic-13crafc and forumt-14crafe it found 4-6 breaks where the LNS start found the optimum.
+LONG_DAY_SLOTS = 16
 # Of phase 2's time at most, before stage A's proving: the slots' load bound (0.5-0.9 s where
 # it proved tic-13crafc).
 LOAD_SHARE = 0.1
@@ -246,14 +256,12 @@ def _fewest_breaks(run, clock, phase, lowest, found, best, low, time_limit, repo
     """Stage A: the timing with the fewest breaks found (from `found`, with `best` breaks),
     its breaks, and a lower bound on them (from `low`).
 
-    First the no_lp worker with CP-SAT's LNS, from no timing (from phase 1's it found less);
-    then the slots' load bound (compact_days/load_bound.py); then, from the best timing, no_lp
-    and the core-guided worker on a thread each, until QUESTION_AT; last, while time is left,
-    the plain question "fewer breaks than the best?" to the LP-free pair. Its "no" proves the
-    best; measured on this model alone it came in 13-15 s on forum-13crafb and 2-3 s on
-    ticf-13crafb, where the core-guided worker's proof took 15-50 s."""
+    With two workers on long days (_long_days), one no_lp + core minimisation. Otherwise first
+    the no_lp worker with CP-SAT's LNS, from no timing (from phase 1's it found less); then the
+    slots' load bound (compact_days/load_bound.py); then, from the best timing, no_lp and the
+    core-guided worker on a thread each, until QUESTION_AT; last, while time is left, the plain
+    question "fewer breaks than the best?" to the LP-free pair. Its "no" proves the best."""
     lean = BreaksModel(phase, lowest)
-    lean.at_least(low)
     watch = _RowsReporter(reporter, lean) if reporter else None
 
     def take(solver, status) -> bool:
@@ -270,12 +278,21 @@ def _fewest_breaks(run, clock, phase, lowest, found, best, low, time_limit, repo
             reporter.offer_rows(rows)
         return True
 
-    if not clock.stopped and low < best:
-        seconds = SEARCH_SHARE * time_limit - clock.used
-        solver, status = run(lean.more, seconds, watch, model=lean.model)
+    def minimise(seconds: float, **how) -> None:
+        """Minimise breaks for `seconds`: keep the timing if better, and the bound proved."""
+        nonlocal low
+        solver, status = run(lean.more, seconds, watch, model=lean.model, **how)
         take(solver, status)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             low = max(low, lean.low(solver))
+
+    if clock.workers == 2 and _long_days(phase):
+        if not clock.stopped and low < best:
+            minimise(STAGE_A_SHARE * time_limit - clock.used, full=True)
+        return found, best, low
+    lean.at_least(low)
+    if not clock.stopped and low < best:
+        minimise(SEARCH_SHARE * time_limit - clock.used)
     if not clock.stopped and low < best:  # it proved what the core worker could not
         seconds = min(LOAD_SHARE * time_limit, STAGE_A_SHARE * time_limit - clock.used)
         low = max(low, _load_bound(run, phase, lowest, best, seconds))
@@ -283,11 +300,7 @@ def _fewest_breaks(run, clock, phase, lowest, found, best, low, time_limit, repo
         lean.at_least(low)
         lean.cap(best)
         lean.hint(found)
-        seconds = QUESTION_AT * time_limit - clock.used
-        solver, status = run(lean.more, seconds, watch, model=lean.model, full=True)
-        take(solver, status)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            low = max(low, lean.low(solver))
+        minimise(QUESTION_AT * time_limit - clock.used, full=True)
     while not clock.stopped and low < best and clock.used < STAGE_A_SHARE * time_limit:
         seconds = STAGE_A_SHARE * time_limit - clock.used
         solver, status = run(None, seconds, model=lean.fewer_than(best), full=True)
@@ -296,6 +309,11 @@ def _fewest_breaks(run, clock, phase, lowest, found, best, low, time_limit, repo
         elif not take(solver, status):
             break
     return found, best, low
+
+
+def _long_days(phase: CompactModel) -> bool:
+    """Whether some day has more than LONG_DAY_SLOTS slots."""
+    return max(map(len, phase.day_slots.values()), default=0) > LONG_DAY_SLOTS
 
 
 def _load_bound(run, phase: CompactModel, lowest: dict[int, int], below: int, seconds) -> int:

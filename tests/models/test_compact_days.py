@@ -262,6 +262,22 @@ def test_research_event_reaches_its_published_optimum_of_no_breaks(tmp_path, nam
     assert_checked(event, schedule, tmp_path)
 
 
+@pytest.mark.slow  # a research event
+def test_long_days_with_two_workers_prove_a_research_event_with_breaks(tmp_path):
+    # forum-13crafc, 21 slots: nobody can be gapless alone, yet one break is unavoidable
+    # (published optimum 1). Two workers on such long days minimise breaks directly; that
+    # search must find the one break and prove that no timing has none.
+    if not (RESEARCH / "forum-13crafc.xlsx").exists():
+        pytest.skip("research benchmark absent")
+    event = read_workbook(RESEARCH / "forum-13crafc.xlsx").event
+    schedule = solve(event, time_limit=20, workers=2)
+    figures = quality_figures(event, schedule)
+    assert figures["meetings"] == len(event.candidates) == 154
+    assert figures["breaks"] == schedule.stats.breaks == 1
+    assert schedule.stats.breaks_bound == 1 and schedule.stats.breaks_proven
+    assert_checked(event, schedule, tmp_path)
+
+
 @pytest.mark.slow  # a research event, solved twice
 def test_one_worker_and_a_seed_time_a_research_event_the_same_twice(tmp_path):
     # forum-13crafc: nobody can be gapless, so phase 2 runs its stages, the fewest-breaks
