@@ -69,13 +69,14 @@ REFUTE_SECONDS = 2.0
 QUESTION_AT = 0.6
 # With two workers on days longer than LONG_DAY_SLOTS slots (the 21-22-slot research events),
 # stage A is one no_lp + core minimisation from no timing until STAGE_A_SHARE, with no hint
-# and no bound stated: in `sigmeet schedule --time-limit 60` it proved forum-13crafb's 6 in 3
-# of 4 runs (34-49 s into phase 2; 7 / 6 in the fourth) and ticf-13crafb's 3 in 4 of 4
-# (12-37 s), where the stages ended at 7 / 5 and 5 / 3. The LNS start's timing steered the
-# hinted solve, and stated bounds slowed the core worker's proof (ticf-13crafb alone: proven
-# in 1 of 6 runs with `at_least` or `cap`, 4 of 4 without). Stopping it near the bound to
-# leave the rest to the question lost both: 8 / 5 and 5-6 / 3. On the 10-slot days of
-# tic-13crafc and forumt-14crafe it found 4-6 breaks where the LNS start found the optimum.
+# and no bound stated: in `sigmeet schedule --time-limit 60` it proved forum-13crafb's 6 in 4
+# of 5 runs (34-49 s into phase 2; 7 / 6 in the fifth) and ticf-13crafb's 3 in 4 of 5
+# (12-37 s; 5 / 3 in the fifth), where the stages ended at 7 / 5 and 5 / 3. The LNS start's
+# timing steered the hinted solve, and stated bounds slowed the core worker's proof
+# (ticf-13crafb alone: proven in 1 of 6 runs with `at_least` or `cap`, 4 of 4 without).
+# Stopping it near the bound to leave the rest to the question lost both: 8 / 5 and 5-6 / 3.
+# On the 10-slot days of tic-13crafc and forumt-14crafe it found 4-6 breaks where the LNS
+# start found the optimum.
 LONG_DAY_SLOTS = 16
 # Of phase 2's time at most, before stage A's proving: the slots' load bound (0.5-0.9 s where
 # it proved tic-13crafc).

@@ -264,9 +264,9 @@ def test_research_event_reaches_its_published_optimum_of_no_breaks(tmp_path, nam
 
 @pytest.mark.slow  # a research event
 def test_long_days_with_two_workers_prove_a_research_event_with_breaks(tmp_path):
-    # forum-13crafc, 21 slots: nobody can be gapless alone, yet one break is unavoidable
-    # (published optimum 1). Two workers on such long days minimise breaks directly; that
-    # search must find the one break and prove that no timing has none.
+    # forum-13crafc, 21 slots: each attendee's own meetings allow a gapless day, yet together
+    # one break is unavoidable (published optimum 1). Two workers on such long days minimise
+    # breaks directly; that search must find the one break and prove that no timing has none.
     if not (RESEARCH / "forum-13crafc.xlsx").exists():
         pytest.skip("research benchmark absent")
     event = read_workbook(RESEARCH / "forum-13crafc.xlsx").event
