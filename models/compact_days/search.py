@@ -76,7 +76,9 @@ QUESTION_AT = 0.6
 # (ticf-13crafb alone: proven in 1 of 6 runs with `at_least` or `cap`, 4 of 4 without).
 # Stopping it near the bound to leave the rest to the question lost both: 8 / 5 and 5-6 / 3.
 # On the 10-slot days of tic-13crafc and forumt-14crafe it found 4-6 breaks where the LNS
-# start found the optimum.
+# start found the optimum. Other pairs served one crafb event at the other's cost: two core
+# workers proved ticf-13crafb in 6 of 6 but left forum-13crafb without a timing in 3 of 6
+# (RESULTS.md, "other worker pairs").
 LONG_DAY_SLOTS = 16
 # Of phase 2's time at most, before stage A's proving: the slots' load bound (0.5-0.9 s where
 # it proved tic-13crafc).
