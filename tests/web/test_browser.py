@@ -89,7 +89,11 @@ def test_organiser_flow_from_bad_upload_to_publish_and_the_attendee_page(live):
     # Sign in with the keyboard only.
     page.goto(base + "/")
     assert "/login" in page.url
-    page.keyboard.type(PASSWORD)  # the password field has the focus
+    # Chromium applies autofocus at its next rendering update, after goto returns: typing
+    # before it can lose keystrokes (a fresh-clone CI run stayed on the sign-in page here), so
+    # wait for the focus the page gives.
+    page.wait_for_selector("#password:focus")
+    page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('Events')")
     shot(live, page, "01-events-empty")
