@@ -282,7 +282,9 @@ def render(
         size_rows[r.size] = _size_row(r)
         size_sections[r.size] = _size_table(r, repeats=repeats, measured=measured)
     kept_sizes = [s for s in size_sections if s not in run_sizes]
-    research_text = "\n".join(_research_table(research, research_time_limit)) if research else ""
+    research_text = (
+        "\n".join(_research_table(research, research_time_limit, measured)) if research else ""
+    )
     kept = kept_sizes + (["the research benchmark"] if old.research and not research else [])
     header = (
         f"Written by `{command}` {measured}: {_machine()}, OR-Tools {_ortools_version()}, "
@@ -291,7 +293,7 @@ def render(
     if kept:
         header += (
             f" Kept from earlier runs (not measured by this command): {', '.join(kept)}; "
-            "each size's section says when it was measured when known."
+            "each section says when it was measured when known."
         )
     lines = ["# Benchmark results", "", header, ""]
     if size_sections:
@@ -420,13 +422,13 @@ def _size_table(r: SizeResult, *, repeats: int, measured: str) -> list[str]:
     return lines
 
 
-def _research_table(research: list[ResearchResult], time_limit: float) -> list[str]:
+def _research_table(research: list[ResearchResult], time_limit: float, measured: str) -> list[str]:
     lines = [
         "## Research benchmark (real B2B events, Bofill et al., JAIR 2022)",
         "",
         "Every meeting must happen; the published optimum minimises breaks. sigmeet runs "
         f"with its own objective and a {time_limit:g} s limit; the workbooks and the optima "
-        "are read from `../shared/benchmarks/b2b/` at run time.",
+        f"are read from `../shared/benchmarks/b2b/` at run time. Measured {measured}.",
         "",
         "| instance | meetings | all scheduled | breaks (sigmeet) | breaks lower bound "
         "| breaks proven | published optimum | sigmeet time, whole command (s) "

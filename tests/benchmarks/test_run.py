@@ -86,6 +86,8 @@ def test_research_selection_runs_only_the_named_instances(tmp_path):
     assert tic[6] == "0" and tic[8] == "0.1"  # published optimum and time, from the README
     assert re.fullmatch(r"\d+/125", tic[10])  # the baseline on the same instance
     assert "Every meeting and breaks at most the published optimum: " in text
+    # The section says when it was measured: a later run of sizes alone keeps it as it is.
+    assert re.search(r"at run time\. Measured on \d{4}-\d{2}-\d{2} at commit \w+\.", text)
     assert "### S" not in text
 
 
